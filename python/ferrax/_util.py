@@ -1,0 +1,77 @@
+"""Argument normalization shared by ``lax`` and ``numpy``: dtype spellings, axes, int tuples.
+
+Nothing here decides a dtype or a shape; that is the Rust core's job.
+"""
+
+import operator
+
+import numpy as np
+
+from . import _ferrax
+from .errors import FerraxTypeError
+
+__all__ = ["as_array", "axis_arg", "dtype_name", "int_tuple", "is_array"]
+
+
+def is_array(x):
+    """Whether ``x`` is a ferrax Array (concrete or traced)."""
+    return isinstance(x, _ferrax.Array)
+
+
+def as_array(x):
+    """``x`` as a ferrax Array; Arrays are returned as they are (weak types survive)."""
+    return x if isinstance(x, _ferrax.Array) else _ferrax.asarray(x)
+
+
+def dtype_name(dtype, op="dtype"):
+    """NumPy's name of any dtype spelling (``np.float32``, ``"f4"``, ``float``); None stays None.
+
+    Whether ferrax supports the dtype, and its 32-bit canonical form, is decided by ``_ferrax``.
+    """
+    if dtype is None:
+        return None
+    if isinstance(dtype, str):
+        try:
+            return np.dtype(dtype).name
+        except TypeError:
+            raise FerraxTypeError(f"{op}: dtype {dtype!r} is not understood") from None
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        raise FerraxTypeError(f"{op}: {dtype!r} is not a dtype") from None
+
+
+def _index(value, op, what):
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise FerraxTypeError(
+            f"{op}: {what} must be integers, got {type(value).__name__} {value!r}"
+        ) from None
+
+
+def int_tuple(values, op, what="dimensions"):
+    """A tuple of Python ints from an int or a sequence of ints (NumPy ints and Arrays allowed)."""
+    if values is None:
+        return None
+    try:
+        return (operator.index(values),)
+    except TypeError:
+        pass
+    try:
+        items = list(values)
+    except TypeError:
+        raise FerraxTypeError(
+            f"{op}: {what} must be an int or a sequence of ints, got {values!r}"
+        ) from None
+    return tuple(_index(v, op, what) for v in items)
+
+
+def axis_arg(axis, op):
+    """An axis argument as ``_ferrax`` takes it: None, an int, or a tuple of ints."""
+    if axis is None:
+        return None
+    try:
+        return operator.index(axis)
+    except TypeError:
+        return int_tuple(axis, op, "axes")

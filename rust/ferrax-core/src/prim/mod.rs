@@ -1,0 +1,133 @@
+//! Primitives: the operations every trace understands.
+//!
+//! A primitive is a struct with typed parameters implementing [`Primitive`], defined in its
+//! family file beside its rules. The IR stores primitives as the [`Prim`] enum (enum dispatch:
+//! exhaustive matches, `Eq + Hash` for cache keys, `Display` printing the parameters).
+
+mod binary;
+mod dot;
+mod index;
+mod reduce;
+mod shape;
+mod sort;
+mod unary;
+
+use std::fmt;
+
+pub use binary::{BinaryOp, Clamp, SelectN};
+pub use dot::DotGeneral;
+pub use index::{DynamicSlice, DynamicUpdateSlice, Slice};
+pub use reduce::{ArgOp, ArgReduce, CumOp, Cumulative, Reduce, ReduceOp};
+pub use shape::{
+    BroadcastInDim, Concatenate, ConvertElementType, ExpandDims, Iota, Pad, Reshape, Rev, Squeeze,
+    Transpose,
+};
+pub use sort::Sort;
+pub use unary::UnaryOp;
+
+use crate::aval::Aval;
+use crate::error::Result;
+
+/// The contract every primitive fulfils. Rules for autodiff and batching join the shape rule
+/// here as the transformations arrive; a missing rule is an `Error::NotImplemented`.
+pub trait Primitive {
+    /// The name printed in the IR (`reduce_sum`).
+    fn name(&self) -> &'static str;
+    /// Shape/dtype rule: the output abstract values, or the error a user should see.
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>>;
+    /// Parameters as `key=value` pairs for the IR printer.
+    fn params(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// Formats a sequence the way Python prints a tuple.
+pub(crate) fn tuple<T: fmt::Display>(items: &[T]) -> String {
+    match items {
+        [x] => format!("({x},)"),
+        xs => {
+            let parts: Vec<String> = xs.iter().map(|x| x.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}
+
+macro_rules! prims {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// Every primitive, as stored in the IR.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum Prim {
+            $(
+                #[allow(missing_docs)]
+                $variant($ty),
+            )*
+        }
+
+        impl Primitive for Prim {
+            fn name(&self) -> &'static str {
+                match self { $(Prim::$variant(p) => p.name(),)* }
+            }
+            fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+                match self { $(Prim::$variant(p) => p.abstract_eval(inputs),)* }
+            }
+            fn params(&self) -> Vec<(&'static str, String)> {
+                match self { $(Prim::$variant(p) => p.params(),)* }
+            }
+        }
+
+        $(
+            impl From<$ty> for Prim {
+                fn from(p: $ty) -> Prim { Prim::$variant(p) }
+            }
+        )*
+    };
+}
+
+prims! {
+    Unary(UnaryOp),
+    Binary(BinaryOp),
+    SelectN(SelectN),
+    Clamp(Clamp),
+    Convert(ConvertElementType),
+    Iota(Iota),
+    BroadcastInDim(BroadcastInDim),
+    Reshape(Reshape),
+    Transpose(Transpose),
+    Squeeze(Squeeze),
+    ExpandDims(ExpandDims),
+    Rev(Rev),
+    Concatenate(Concatenate),
+    Pad(Pad),
+    Slice(Slice),
+    DynamicSlice(DynamicSlice),
+    DynamicUpdateSlice(DynamicUpdateSlice),
+    Reduce(Reduce),
+    ArgReduce(ArgReduce),
+    Cumulative(Cumulative),
+    Sort(Sort),
+    DotGeneral(DotGeneral),
+}
+
+impl fmt::Display for Prim {
+    /// `name[key=value ...]`, as JAX prints an equation's primitive.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())?;
+        let params = self.params();
+        if !params.is_empty() {
+            let parts: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            write!(f, "[{}]", parts.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks the operand count of a primitive.
+pub(crate) fn expect_arity(name: &str, inputs: &[&Aval], n: usize) -> Result<()> {
+    if inputs.len() != n {
+        return Err(crate::type_err!(
+            "{name} takes {n} operand(s), got {}",
+            inputs.len()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! Primitives that move, create or retype elements without arithmetic.
+
+use super::{expect_arity, tuple, Primitive};
+use crate::aval::Aval;
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::shape::{check_permutation, fmt_shape, size, Shape};
+use crate::{type_err, value_err};
+
+/// `convert_element_type`: casts elementwise (floats to ints truncate and saturate).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConvertElementType {
+    /// Target dtype.
+    pub dtype: DType,
+    /// Whether the result is weakly typed.
+    pub weak: bool,
+}
+
+impl Primitive for ConvertElementType {
+    fn name(&self) -> &'static str {
+        "convert_element_type"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        Ok(vec![Aval {
+            shape: inputs[0].shape.clone(),
+            dtype: self.dtype,
+            weak: self.weak,
+        }])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("new_dtype", self.dtype.name().to_string()),
+            ("weak_type", py_bool(self.weak)),
+        ]
+    }
+}
+
+pub(crate) fn py_bool(b: bool) -> String {
+    if b { "True" } else { "False" }.to_string()
+}
+
+/// `iota`: `0, 1, 2, ...` along `dimension` of `shape`, broadcast along the others.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Iota {
+    /// Element type.
+    pub dtype: DType,
+    /// Output shape.
+    pub shape: Shape,
+    /// The counting dimension.
+    pub dimension: usize,
+}
+
+impl Primitive for Iota {
+    fn name(&self) -> &'static str {
+        "iota"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 0)?;
+        if self.dimension >= self.shape.len() {
+            return Err(value_err!(
+                "iota: dimension {} is out of range for shape {}",
+                self.dimension,
+                fmt_shape(&self.shape)
+            ));
+        }
+        if self.dtype == DType::Bool {
+            return Err(type_err!("iota does not accept dtype bool"));
+        }
+        Ok(vec![Aval::new(self.shape.clone(), self.dtype)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("dimension", self.dimension.to_string()),
+            ("dtype", self.dtype.name().to_string()),
+            ("shape", tuple(&self.shape)),
+        ]
+    }
+}
+
+/// `broadcast_in_dim`: operand dimension `i` becomes output dimension `broadcast_dimensions[i]`
+/// (its size equal to the output's, or 1); the other output dimensions are new.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BroadcastInDim {
+    /// Output shape.
+    pub shape: Shape,
+    /// Where each operand dimension lands, strictly increasing.
+    pub broadcast_dimensions: Vec<usize>,
+}
+
+impl Primitive for BroadcastInDim {
+    fn name(&self) -> &'static str {
+        "broadcast_in_dim"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        let dims = &self.broadcast_dimensions;
+        let bad = dims.len() != x.ndim()
+            || dims.windows(2).any(|w| w[0] >= w[1])
+            || dims
+                .iter()
+                .zip(&x.shape)
+                .any(|(&d, &s)| d >= self.shape.len() || (s != 1 && s != self.shape[d]));
+        if bad {
+            return Err(value_err!(
+                "broadcast_in_dim: cannot broadcast operand of shape {} to shape {} with \
+                 broadcast_dimensions {}",
+                fmt_shape(&x.shape),
+                fmt_shape(&self.shape),
+                tuple(dims)
+            ));
+        }
+        Ok(vec![x.with_shape(self.shape.clone())])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("broadcast_dimensions", tuple(&self.broadcast_dimensions)),
+            ("shape", tuple(&self.shape)),
+        ]
+    }
+}
+
+/// `reshape`: same elements in row-major order, another shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Reshape {
+    /// Output shape.
+    pub new_sizes: Shape,
+}
+
+impl Primitive for Reshape {
+    fn name(&self) -> &'static str {
+        "reshape"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        if size(&self.new_sizes) != x.size() {
+            return Err(value_err!(
+                "reshape: cannot reshape array of shape {} (size {}) into shape {} (size {})",
+                fmt_shape(&x.shape),
+                x.size(),
+                fmt_shape(&self.new_sizes),
+                size(&self.new_sizes)
+            ));
+        }
+        Ok(vec![x.with_shape(self.new_sizes.clone())])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("new_sizes", tuple(&self.new_sizes))]
+    }
+}
+
+/// `transpose`: output dimension `i` is operand dimension `permutation[i]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Transpose {
+    /// The permutation.
+    pub permutation: Vec<usize>,
+}
+
+impl Primitive for Transpose {
+    fn name(&self) -> &'static str {
+        "transpose"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        check_permutation("transpose", &self.permutation, x.ndim())?;
+        let shape = self.permutation.iter().map(|&p| x.shape[p]).collect();
+        Ok(vec![x.with_shape(shape)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("permutation", tuple(&self.permutation))]
+    }
+}
+
+/// `squeeze`: removes the listed dimensions, each of size 1.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Squeeze {
+    /// Sorted, distinct dimensions to remove.
+    pub dimensions: Vec<usize>,
+}
+
+impl Primitive for Squeeze {
+    fn name(&self) -> &'static str {
+        "squeeze"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        for &d in &self.dimensions {
+            if d >= x.ndim() || x.shape[d] != 1 {
+                return Err(value_err!(
+                    "squeeze: cannot squeeze dimension {d} of an array of shape {}: only \
+                     existing dimensions of size 1 can be squeezed",
+                    fmt_shape(&x.shape)
+                ));
+            }
+        }
+        let shape = (0..x.ndim())
+            .filter(|d| !self.dimensions.contains(d))
+            .map(|d| x.shape[d])
+            .collect();
+        Ok(vec![x.with_shape(shape)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("dimensions", tuple(&self.dimensions))]
+    }
+}
+
+/// `expand_dims`: inserts size-1 dimensions at the listed output positions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ExpandDims {
+    /// Sorted, distinct output positions of the new dimensions.
+    pub dimensions: Vec<usize>,
+}
+
+impl Primitive for ExpandDims {
+    fn name(&self) -> &'static str {
+        "expand_dims"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        let rank = x.ndim() + self.dimensions.len();
+        if self.dimensions.iter().any(|&d| d >= rank) {
+            return Err(value_err!(
+                "expand_dims: dimensions {} out of range for result rank {rank}",
+                tuple(&self.dimensions)
+            ));
+        }
+        let mut src = x.shape.iter();
+        let shape = (0..rank)
+            .map(|d| {
+                if self.dimensions.contains(&d) {
+                    1
+                } else {
+                    src.next().copied().unwrap_or(1)
+                }
+            })
+            .collect();
+        Ok(vec![x.with_shape(shape)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("dimensions", tuple(&self.dimensions))]
+    }
+}
+
+/// `rev`: reverses the order of elements along the listed dimensions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rev {
+    /// Dimensions to reverse.
+    pub dimensions: Vec<usize>,
+}
+
+impl Primitive for Rev {
+    fn name(&self) -> &'static str {
+        "rev"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let x = inputs[0];
+        if self.dimensions.iter().any(|&d| d >= x.ndim()) {
+            return Err(value_err!(
+                "rev: dimensions {} out of range for shape {}",
+                tuple(&self.dimensions),
+                fmt_shape(&x.shape)
+            ));
+        }
+        Ok(vec![x.clone()])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("dimensions", tuple(&self.dimensions))]
+    }
+}
+
+/// `concatenate`: joins operands of one dtype along `dimension`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Concatenate {
+    /// The joining dimension.
+    pub dimension: usize,
+}
+
+impl Primitive for Concatenate {
+    fn name(&self) -> &'static str {
+        "concatenate"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        let first = inputs
+            .first()
+            .ok_or_else(|| value_err!("concatenate requires at least one operand"))?;
+        let d = self.dimension;
+        if d >= first.ndim() {
+            return Err(value_err!(
+                "concatenate: dimension {d} is out of range for operands of rank {}",
+                first.ndim()
+            ));
+        }
+        let mut total = 0;
+        for a in inputs {
+            if a.dtype != first.dtype {
+                return Err(type_err!(
+                    "concatenate requires operands of the same dtype, got {} and {}",
+                    first.dtype,
+                    a.dtype
+                ));
+            }
+            let same_rest = a.ndim() == first.ndim()
+                && (0..a.ndim()).all(|i| i == d || a.shape[i] == first.shape[i]);
+            if !same_rest {
+                return Err(value_err!(
+                    "concatenate: operand shapes must match except along dimension {d}, got {} \
+                     and {}",
+                    fmt_shape(&first.shape),
+                    fmt_shape(&a.shape)
+                ));
+            }
+            total += a.shape[d];
+        }
+        let mut shape = first.shape.clone();
+        shape[d] = total;
+        Ok(vec![Aval {
+            shape,
+            dtype: first.dtype,
+            weak: inputs.iter().all(|a| a.weak),
+        }])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("dimension", self.dimension.to_string())]
+    }
+}
+
+/// `pad(x, padding_value)`: `(low, high, interior)` per dimension; low/high may be negative.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pad {
+    /// `(low, high, interior)` for each dimension.
+    pub config: Vec<(i64, i64, i64)>,
+}
+
+impl Pad {
+    /// The padded size of one dimension, if valid.
+    pub fn out_dim(size: usize, (lo, hi, interior): (i64, i64, i64)) -> Option<usize> {
+        let n = size as i64;
+        let core = if n == 0 { 0 } else { n + (n - 1) * interior };
+        let total = lo + hi + core;
+        (interior >= 0 && total >= 0).then_some(total as usize)
+    }
+}
+
+impl Primitive for Pad {
+    fn name(&self) -> &'static str {
+        "pad"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 2)?;
+        let (x, v) = (inputs[0], inputs[1]);
+        if v.ndim() != 0 || v.dtype != x.dtype {
+            return Err(type_err!(
+                "pad: the padding value must be a scalar of the operand's dtype {}, got {}",
+                x.dtype,
+                v.describe()
+            ));
+        }
+        if self.config.len() != x.ndim() {
+            return Err(value_err!(
+                "pad: padding_config has {} entries, the operand has rank {}",
+                self.config.len(),
+                x.ndim()
+            ));
+        }
+        let mut shape = Vec::with_capacity(x.ndim());
+        for (&s, &c) in x.shape.iter().zip(&self.config) {
+            shape.push(Pad::out_dim(s, c).ok_or_else(|| {
+                value_err!(
+                    "pad: padding {c:?} is invalid for a dimension of size {s} (interior must \
+                     be >= 0 and the result non-negative)"
+                )
+            })?);
+        }
+        Ok(vec![x.with_shape(shape)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        let parts: Vec<String> = self
+            .config
+            .iter()
+            .map(|(l, h, i)| format!("({l}, {h}, {i})"))
+            .collect();
+        vec![("padding_config", format!("({})", parts.join(", ")))]
+    }
+}

@@ -1,0 +1,82 @@
+//! The trace stack and `bind`, the single entry point of every operation.
+//!
+//! `bind(prim, inputs)` finds the innermost active trace among its inputs (and the dynamic
+//! trace of an enclosing staging transformation) and lets it process the primitive. The eval
+//! trace is the bottom: level 0, concrete data. Each transformation pushes a main trace with a
+//! higher level; values of outer levels are constants to inner ones.
+
+mod eval;
+mod stage;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+pub use eval::eval_primitive;
+pub use stage::{trace_to_jaxpr, StageBuilder};
+
+use crate::error::{Error, Result};
+use crate::prim::Prim;
+use crate::value::Value;
+
+/// An active transformation on the stack.
+#[derive(Clone)]
+pub(crate) enum MainTrace {
+    /// Staging into the IR (`make_jaxpr`, later `jit`).
+    Stage(Rc<RefCell<StageBuilder>>),
+}
+
+thread_local! {
+    static STACK: RefCell<Vec<MainTrace>> = const { RefCell::new(Vec::new()) };
+    static DYNAMIC: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Pushes a main trace, returning its level (1 for the first).
+pub(crate) fn push(main: MainTrace) -> usize {
+    STACK.with(|s| {
+        let mut s = s.borrow_mut();
+        s.push(main);
+        s.len()
+    })
+}
+
+/// Pops the innermost main trace.
+pub(crate) fn pop() {
+    STACK.with(|s| {
+        s.borrow_mut().pop();
+    });
+}
+
+/// Sets the dynamic level (the staging trace that captures input-independent operations),
+/// returning the previous one.
+pub(crate) fn set_dynamic(level: usize) -> usize {
+    DYNAMIC.with(|d| d.replace(level))
+}
+
+fn main_at(level: usize) -> Option<MainTrace> {
+    STACK.with(|s| s.borrow().get(level.wrapping_sub(1)).cloned())
+}
+
+/// Applies a primitive to values, dispatching to the innermost relevant trace.
+pub fn bind(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
+    let input_level = inputs.iter().map(Value::level).max().unwrap_or(0);
+    let level = input_level.max(DYNAMIC.with(Cell::get));
+    if level == 0 {
+        return eval_primitive(prim, inputs);
+    }
+    match main_at(level) {
+        Some(MainTrace::Stage(builder)) => stage::process(&builder, level, prim, inputs),
+        None => Err(Error::Concretization(format!(
+            "{}: an operand is a tracer of a transformation that has already finished (a \
+             leaked tracer); pass values out of transformed functions as outputs instead",
+            prim
+        ))),
+    }
+}
+
+/// Applies a primitive with exactly one output.
+pub fn bind1(prim: impl Into<Prim>, inputs: &[Value]) -> Result<Value> {
+    let prim = prim.into();
+    bind(&prim, inputs)?
+        .pop()
+        .ok_or_else(|| Error::Backend(format!("{prim} produced no output")))
+}

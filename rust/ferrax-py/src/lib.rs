@@ -1,0 +1,23 @@
+// PyO3 expands `#[pymethods]` into unsafe calls inside unsafe fns.
+#![allow(unsafe_op_in_unsafe_fn)]
+//! `ferrax._ferrax`: the Python extension module. It owns no semantics: every function
+//! converts its arguments, calls `ferrax-core`, and maps errors onto `ferrax.errors`.
+
+mod array;
+mod convert;
+mod errors;
+mod functions;
+mod staging;
+
+use pyo3::prelude::*;
+
+/// The extension module.
+#[pymodule]
+fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    ferrax_cpu::install();
+    m.add_class::<array::Array>()?;
+    m.add_class::<staging::ClosedJaxpr>()?;
+    m.add_function(wrap_pyfunction!(staging::make_jaxpr, m)?)?;
+    functions::register(m)?;
+    Ok(())
+}
