@@ -193,7 +193,7 @@ INT_OPS = [operator.and_, operator.or_, operator.xor, operator.lshift, operator.
 
 
 def _compare(got, expected_np, int_div=False):
-    expected_dtype = np.float32 if int_div else canonical(expected_np.dtype)
+    expected_dtype = np.dtype(np.float32) if int_div else canonical(expected_np.dtype)
     assert isinstance(got, ferrax.Array)
     assert got.dtype == expected_dtype, (got.dtype, expected_dtype)
     assert got.shape == expected_np.shape

@@ -52,7 +52,7 @@ def check(spec, got, inputs, out_dtype):
 def test_op_values_and_dtype(spec, dtype, rng):
     x64 = dtype in X64_DTYPES
     with x64_mode(x64):
-        shape = (8, 128) if spec.nargs == 1 else (32, 32)
+        shape = (7, 129) if spec.nargs == 1 else (31, 33)  # odd sizes reach the SIMD tails
         inputs = make_inputs(spec, dtype, rng, shape)
         got = spec.fn(*[jnp.asarray(x) for x in inputs])
         out_dtype = result_dtype(spec, dtype, x64)
@@ -60,6 +60,26 @@ def test_op_values_and_dtype(spec, dtype, rng):
         assert got.dtype == np.dtype(out_dtype), f"{spec.name}({dtype}) gave {got.dtype}"
         assert got.shape == shape
         check(spec, got, inputs, out_dtype)
+
+
+VIEW_SPECS = [s for s in SPECS if s.name in ("exp", "sin", "add", "maximum", "less", "floor")]
+
+
+@pytest.mark.parametrize("spec", VIEW_SPECS, ids=[s.name for s in VIEW_SPECS])
+@pytest.mark.parametrize("view", ["T", "reversed", "strided", "broadcast"])
+def test_ops_on_views(spec, view, rng):
+    dtype = "float32"
+    raw = make_inputs(spec, dtype, rng, (12, 10))
+    take = {
+        "T": lambda a: a.T,
+        "reversed": lambda a: a[::-1, ::-1],
+        "strided": lambda a: a[1::2, ::3],
+        "broadcast": lambda a: lax.broadcast_in_dim(a[0], (12, 10), (1,)),
+    }[view]
+    inputs = [np.asarray(take(jnp.asarray(x))) for x in raw]
+    got = spec.fn(*[take(jnp.asarray(x)) for x in raw])
+    assert got.shape == inputs[0].shape
+    check(spec, got, inputs, result_dtype(spec, dtype, False))
 
 
 BROADCAST_CASES = [spec for spec in BINARY]
@@ -88,8 +108,12 @@ def test_erf_inv_inverts_erf(dtype, rng):
         eps = np.spacing(np.abs(y)).astype(np.float64)
         slope = 2 / np.sqrt(np.pi) * np.exp(-(x**2))
         tol = 4 * eps + 4 * np.spacing(np.abs(x).astype(dtype)).astype(np.float64) * slope
-        bad = np.abs(back - y) > tol
-        assert not bad.any(), (y[bad][:5], x[bad][:5], back[bad][:5])
+        ratio = np.abs(back - y) / tol
+        worst = int(np.argmax(ratio))
+        assert ratio[worst] <= 1, (
+            f"erf(erf_inv({y[worst]!r})) = {back[worst]!r}: error {ratio[worst]:.1f}x the bound "
+            f"(erf_inv gave {x[worst]!r})"
+        )
 
 
 def test_erf_inv_edges():

@@ -146,6 +146,11 @@ def test_numpy_scalars_are_strong(no_x64):
     assert not (i + np.float32(1.5)).weak_type
     f = jnp.asarray(np.ones(3, np.float32))
     assert (f + np.int32(1)).dtype == np.float32
+    assert not (f + np.float64(1.0)).weak_type  # np.float64 subclasses float but is strong
+    assert not jnp.asarray(np.float64(1.0)).weak_type
+    with x64_mode(True):
+        assert (f + np.float64(1.0)).dtype == np.float64
+        assert (jnp.asarray(np.ones(3, np.int32)) + np.int64(1)).dtype == np.int64
 
 
 def test_weak_scalars_adopt_the_other_operands_width(x64):

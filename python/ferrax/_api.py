@@ -92,6 +92,9 @@ def make_jaxpr(fun, static_argnums=()):
                     f"{type(a).__name__}; pass arrays or scalars"
                 )
 
+        if not fixed:
+            return _ferrax.make_jaxpr(fun, dynamic)
+
         def flat_fun(*traced):
             it = iter(traced)
             full = [args[i] if i in fixed else next(it) for i in range(n)]

@@ -8,9 +8,9 @@ import operator
 import numpy as np
 
 from . import _ferrax
-from .errors import FerraxTypeError
+from .errors import FerraxTypeError, FerraxValueError
 
-__all__ = ["as_array", "axis_arg", "dtype_name", "int_tuple", "is_array"]
+__all__ = ["as_array", "axis_arg", "dtype_name", "int_tuple", "is_array", "shape_tuple"]
 
 
 def is_array(x):
@@ -65,6 +65,14 @@ def int_tuple(values, op, what="dimensions"):
             f"{op}: {what} must be an int or a sequence of ints, got {values!r}"
         ) from None
     return tuple(_index(v, op, what) for v in items)
+
+
+def shape_tuple(shape, op):
+    """A shape argument (an int or a sequence of ints) as a tuple of non-negative ints."""
+    shape = int_tuple(shape, op, "shape")
+    if any(d < 0 for d in shape):
+        raise FerraxValueError(f"{op}: negative dimensions are not allowed, got shape {shape}")
+    return shape
 
 
 def axis_arg(axis, op):

@@ -8,7 +8,7 @@ lax, binary functions here promote dtypes and broadcast shapes the way ``ferrax.
 import enum
 
 from . import _ferrax
-from ._util import as_array, dtype_name, int_tuple
+from ._util import as_array, dtype_name, int_tuple, shape_tuple
 from .errors import FerraxTypeError, FerraxValueError
 
 # --- elementwise: one name per _ferrax function -------------------------------------------
@@ -141,20 +141,20 @@ def broadcasted_iota(dtype, shape, dimension):
     """An array of ``shape`` whose values count along ``dimension``."""
     return _ferrax.broadcasted_iota(
         dtype_name(dtype, "broadcasted_iota"),
-        int_tuple(shape, "broadcasted_iota", "shape"),
+        shape_tuple(shape, "broadcasted_iota"),
         dimension,
     )
 
 
 def full(shape, fill_value, dtype=None):
     """An array of ``shape`` filled with the scalar ``fill_value``."""
-    return _ferrax.full(int_tuple(shape, "full", "shape"), fill_value, dtype_name(dtype, "full"))
+    return _ferrax.full(shape_tuple(shape, "full"), fill_value, dtype_name(dtype, "full"))
 
 
 def full_like(x, fill_value, dtype=None, shape=None):
     """An array like ``x`` (its shape and dtype unless given) filled with ``fill_value``."""
     x = as_array(x)
-    shape = x.shape if shape is None else int_tuple(shape, "full_like", "shape")
+    shape = x.shape if shape is None else shape_tuple(shape, "full_like")
     name = x.dtype.name if dtype is None else dtype_name(dtype, "full_like")
     return _ferrax.full(shape, fill_value, name)
 
@@ -164,7 +164,7 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions):
     """``operand`` broadcast to ``shape``; its dimension i becomes ``broadcast_dimensions[i]``."""
     return _ferrax.broadcast_in_dim(
         operand,
-        int_tuple(shape, "broadcast_in_dim", "shape"),
+        shape_tuple(shape, "broadcast_in_dim"),
         int_tuple(broadcast_dimensions, "broadcast_in_dim", "broadcast_dimensions"),
     )
 
@@ -172,7 +172,7 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions):
 def broadcast(operand, sizes):
     """``operand`` with new leading dimensions of ``sizes``."""
     operand = as_array(operand)
-    sizes = int_tuple(sizes, "broadcast", "sizes")
+    sizes = shape_tuple(sizes, "broadcast")
     dims = tuple(range(len(sizes), len(sizes) + operand.ndim))
     return _ferrax.broadcast_in_dim(operand, sizes + tuple(operand.shape), dims)
 

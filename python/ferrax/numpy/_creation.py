@@ -6,7 +6,7 @@ import operator
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, dtype_name, int_tuple, is_array
+from .._util import as_array, dtype_name, is_array, shape_tuple
 from ..errors import AxisError, FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from ._dtypes import default_float
 
@@ -41,6 +41,8 @@ def asarray(a, dtype=None, order=None, *, copy=None):
     """
     del copy
     _check_order(order, "asarray")
+    if dtype is None and is_array(a):
+        return a
     return _ferrax.asarray(a, dtype_name(dtype, "asarray"))
 
 
@@ -55,7 +57,7 @@ def array(object, dtype=None, copy=True, order="K", ndmin=0):
 
 
 def _shape(shape, op):
-    return int_tuple(shape, op, "shape")
+    return shape_tuple(shape, op)
 
 
 def zeros(shape, dtype=None):

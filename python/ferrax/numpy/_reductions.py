@@ -1,5 +1,6 @@
 """Reductions and cumulative reductions of ``ferrax.numpy`` over ``_ferrax``'s."""
 
+import builtins
 import operator
 
 from .. import _ferrax
@@ -46,7 +47,7 @@ def _reduces_empty(a, axis):
         return True
     axes = (axis,) if isinstance(axis, int) else axis
     try:
-        return any(a.shape[ax] == 0 for ax in axes)
+        return builtins.any(a.shape[ax] == 0 for ax in axes)
     except IndexError:
         return False  # a bad axis; _ferrax raises the AxisError
 

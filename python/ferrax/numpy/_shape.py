@@ -3,7 +3,7 @@
 import operator
 
 from .. import _ferrax
-from .._util import as_array, dtype_name, int_tuple, is_array
+from .._util import as_array, dtype_name, int_tuple, is_array, shape_tuple
 from ..errors import AxisError, FerraxNotImplementedError, FerraxValueError
 from ._dtypes import default_int
 
@@ -93,7 +93,7 @@ def expand_dims(a, axis):
 
 def broadcast_to(array, shape):
     """``array`` broadcast to ``shape`` by NumPy's rules."""
-    return _ferrax.broadcast_to(array, int_tuple(shape, "broadcast_to", "shape"))
+    return _ferrax.broadcast_to(array, shape_tuple(shape, "broadcast_to"))
 
 
 def flip(m, axis=None):

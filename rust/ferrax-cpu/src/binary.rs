@@ -51,8 +51,7 @@ macro_rules! int_op {
                 } else {
                     BITS - 1
                 };
-                #[allow(unused_comparisons)]
-                let neg = a < 0;
+                let neg = (a as $ut) >> (BITS - 1) == 1;
                 let shifted = (a as $ut) >> s;
                 let fill = if neg && s > 0 {
                     !((!(0 as $ut)) >> s)

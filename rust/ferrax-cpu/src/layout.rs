@@ -76,7 +76,7 @@ pub fn copy_strided<T: Copy>(src: &[T], sv: &View, dst: &mut [T], dv: &View, sha
 
 /// A new contiguous array of `shape` read from `src` through a view.
 pub fn gather<T: Copy + Default>(src: &[T], sv: &View, shape: &[usize]) -> Vec<T> {
-    let mut out = vec![T::default(); shape.iter().product()];
+    let mut out = crate::alloc::filled(shape.iter().product(), T::default());
     copy_strided(src, sv, &mut out, &View::contiguous(shape), shape);
     out
 }

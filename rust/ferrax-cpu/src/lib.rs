@@ -1,6 +1,7 @@
 //! ferrax-cpu: the CPU backend. Vectorized elementwise kernels (runtime ISA dispatch),
 //! pairwise reductions, GEMM from the `gemm` crate, rayon for large arrays.
 
+mod alloc;
 mod binary;
 mod convert;
 mod dot;
@@ -8,7 +9,7 @@ mod elem;
 mod layout;
 pub mod math;
 mod reduce;
-mod simd;
+pub mod simd;
 mod sort;
 mod unary;
 

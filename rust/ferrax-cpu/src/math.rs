@@ -75,7 +75,8 @@ pub const TRIG_LIMIT: f32 = 65_536.0;
 fn sin_cos_reduced(x: f32) -> (f32, f32, u32) {
     // Range reduction by pi/2 in float64 (exact enough for |x| <= TRIG_LIMIT).
     let xd = f64::from(x.clamp(-TRIG_LIMIT, TRIG_LIMIT));
-    let k = (xd * std::f64::consts::FRAC_2_PI).round();
+    // 1.5 * 2^52: adding and subtracting it rounds a float64 to the nearest integer.
+    let k = (xd * std::f64::consts::FRAC_2_PI + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0;
     let r = (xd - k * 1.570_796_326_794_896_6 - k * 6.123_233_995_736_766e-17) as f32;
     let z = r * r;
     let s =
@@ -141,26 +142,54 @@ pub fn tanh_f32(x: f32) -> f32 {
     let e = exp_f32(2.0 * a.min(20.0));
     let big = 1.0 - 2.0 / (e + 1.0);
     let big = f32::from_bits(big.to_bits() | (x.to_bits() & 0x8000_0000));
-    if a < 0.6 {
+    if a < 0.6 || x.is_nan() {
         small
     } else {
         big
     }
 }
 
-/// 1 / (1 + e^-x).
+/// 1 / (1 + e^-x), as e^x / (1 + e^x) for negative x so that tiny results stay accurate.
 #[inline(always)]
 pub fn logistic_f32(x: f32) -> f32 {
-    1.0 / (1.0 + exp_f32(-x))
+    let e = exp_f32(-x.abs());
+    let r = 1.0 / (1.0 + e);
+    if x < 0.0 {
+        e * r
+    } else {
+        r
+    }
 }
 
-/// erf in float64: a positive series near zero, a continued fraction for erfc beyond.
+/// acosh in float64: log1p near 1, ln(x) + ln 2 for huge x.
+pub fn acosh_f64(x: f64) -> f64 {
+    if x > 1e8 {
+        x.ln() + std::f64::consts::LN_2
+    } else {
+        let t = x - 1.0;
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    }
+}
+
+/// atanh in float64 as a difference of log1p terms (no cancellation near ±1).
+pub fn atanh_f64(x: f64) -> f64 {
+    0.5 * (x.ln_1p() - (-x).ln_1p())
+}
+
+/// e^{-a^2} with a^2 split into an exact head and a small tail.
+fn exp_neg_square(a: f64) -> f64 {
+    let hi = f64::from_bits(a.to_bits() & 0xffff_ffff_f800_0000);
+    let lo = a - hi;
+    (-hi * hi).exp() * (-(2.0 * hi * lo + lo * lo)).exp()
+}
+
+/// erf in float64: a series of positive terms below 1, a continued fraction for erfc above.
 pub fn erf_f64(x: f64) -> f64 {
     let a = x.abs();
     if a.is_nan() {
         return x;
     }
-    let v = if a < 2.5 {
+    let v = if a < 1.0 {
         // erf(a) = 2/sqrt(pi) e^{-a^2} sum 2^n a^{2n+1} / (1*3*...*(2n+1)): all terms positive.
         let mut term = a;
         let mut sum = a;
@@ -171,7 +200,7 @@ pub fn erf_f64(x: f64) -> f64 {
             term *= a2 / (2.0 * n + 1.0);
             sum += term;
         }
-        std::f64::consts::FRAC_2_SQRT_PI * (-a * a).exp() * sum
+        std::f64::consts::FRAC_2_SQRT_PI * exp_neg_square(a) * sum
     } else if a < 6.0 {
         1.0 - erfc_cf(a)
     } else {
@@ -180,13 +209,14 @@ pub fn erf_f64(x: f64) -> f64 {
     v.copysign(x)
 }
 
-/// erfc(a) for a >= 2.5 by the continued fraction e^{-a^2}/sqrt(pi) * 1/(a + 1/2/(a + 1/(a + ...))).
+/// erfc(a) for a >= 1 by the (Laplace) continued fraction e^{-a^2}/sqrt(pi) * 1/(a + 1/2/(a + 1/(a + ...))).
 fn erfc_cf(a: f64) -> f64 {
     let mut f = a;
-    for k in (1..60).rev() {
+    // 250 terms reach full float64 accuracy from a = 1 on.
+    for k in (1..250).rev() {
         f = a + (k as f64 / 2.0) / f;
     }
-    (-a * a).exp() / (std::f64::consts::PI.sqrt() * f)
+    exp_neg_square(a) / (std::f64::consts::PI.sqrt() * f)
 }
 
 /// erf in float32 (computed in float64, correctly rounded in practice).

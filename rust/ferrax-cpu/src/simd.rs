@@ -108,7 +108,7 @@ fn run2<A: Copy, B: Copy, U, F: Fn(A, B) -> U>(
 
 /// A vector of `n` elements each written exactly once by `fill`.
 fn build<U: Send, G: Fn(&mut [MaybeUninit<U>], usize) + Sync>(n: usize, fill: G) -> Vec<U> {
-    let mut out: Vec<U> = Vec::with_capacity(n);
+    let mut out: Vec<U> = crate::alloc::with_capacity(n);
     {
         let spare = &mut out.spare_capacity_mut()[..n];
         if n > PAR_CHUNK {

@@ -67,6 +67,19 @@ fn patch_large(x: &[f32], out: &mut [f32], f: fn(f64) -> f64) {
     }
 }
 
+/// Finishes a vectorized sin/cos by patching the huge arguments.
+fn trig(v: &[f32], mut out: Vec<f32>, exact: fn(f64) -> f64) -> Vec<f32> {
+    if v.len() > PAR_CHUNK {
+        use rayon::prelude::*;
+        out.par_chunks_mut(PAR_CHUNK)
+            .zip(v.par_chunks(PAR_CHUNK))
+            .for_each(|(o, x)| patch_large(x, o, exact));
+    } else {
+        patch_large(v, &mut out, exact);
+    }
+    out
+}
+
 fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
     use UnaryOp::*;
     let out = match op {
@@ -92,23 +105,8 @@ fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
         Expm1 => map(v, f32::exp_m1),
         Sqrt => map(v, f32::sqrt),
         Rsqrt => map(v, |a| 1.0 / a.sqrt()),
-        Sin | Cos => {
-            let (fv, fd): (fn(f32) -> f32, fn(f64) -> f64) = if op == Sin {
-                (sin_f32, f64::sin)
-            } else {
-                (cos_f32, f64::cos)
-            };
-            let mut out = map(v, fv);
-            if v.len() > PAR_CHUNK {
-                use rayon::prelude::*;
-                out.par_chunks_mut(PAR_CHUNK)
-                    .zip(v.par_chunks(PAR_CHUNK))
-                    .for_each(|(o, x)| patch_large(x, o, fd));
-            } else {
-                patch_large(v, &mut out, fd);
-            }
-            out
-        }
+        Sin => trig(v, map(v, sin_f32), f64::sin),
+        Cos => trig(v, map(v, cos_f32), f64::cos),
         Tan => map(v, |a| f64::from(a).tan() as f32),
         Tanh => map(v, tanh_f32),
         Asin => map(v, f32::asin),
@@ -117,8 +115,8 @@ fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
         Sinh => map(v, f32::sinh),
         Cosh => map(v, f32::cosh),
         Asinh => map(v, f32::asinh),
-        Acosh => map(v, f32::acosh),
-        Atanh => map(v, f32::atanh),
+        Acosh => map(v, |a| acosh_f64(f64::from(a)) as f32),
+        Atanh => map(v, |a| atanh_f64(f64::from(a)) as f32),
         Logistic => map(v, logistic_f32),
         Erf => map(v, erf_f32),
         ErfInv => map(v, erf_inv_f32),
@@ -163,8 +161,8 @@ fn f64_unary(op: UnaryOp, v: &[f64]) -> HostData {
         Sinh => map(v, f64::sinh),
         Cosh => map(v, f64::cosh),
         Asinh => map(v, f64::asinh),
-        Acosh => map(v, f64::acosh),
-        Atanh => map(v, f64::atanh),
+        Acosh => map(v, acosh_f64),
+        Atanh => map(v, atanh_f64),
         Logistic => map(v, |a| 1.0 / (1.0 + (-a).exp())),
         Erf => map(v, erf_f64),
         ErfInv => map(v, erf_inv_f64),

@@ -102,8 +102,13 @@ fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
                 }
             }
         }
-        if it.hasattr("__index__")? && !it.hasattr("shape")? {
-            return Ok(IndexItem::Int(it.call_method0("__index__")?.extract()?));
+        if it.hasattr("__index__")? {
+            if let Ok(i) = it
+                .call_method0("__index__")
+                .and_then(|i| i.extract::<i64>())
+            {
+                return Ok(IndexItem::Int(i));
+            }
         }
         let kind = it.get_type().name()?.to_string();
         if it.hasattr("shape")? || it.is_instance_of::<pyo3::types::PyList>() {
@@ -433,6 +438,14 @@ impl Array {
     }
 
     fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {
+        let c = self.concrete(py, "bool()")?;
+        if c.aval.size() != 1 {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "The truth value of an array with more than one element is ambiguous (shape \
+                 {}). Use a.any() or a.all()",
+                ferrax_core::shape::fmt_shape(&c.aval.shape)
+            )));
+        }
         Ok(self.scalar_item(py, "bool()")?.as_f64() != 0.0)
     }
 
@@ -521,7 +534,12 @@ impl Array {
             .call_method("array2string", (arr,), Some(&kwargs))?
             .extract()?;
         let weak = if aval.weak { ", weak_type=True" } else { "" };
-        Ok(format!("Array({body}, dtype={}{weak})", aval.dtype))
+        let shape = if aval.size() == 0 {
+            format!(", shape={}", ferrax_core::shape::fmt_shape(&aval.shape))
+        } else {
+            String::new()
+        };
+        Ok(format!("Array({body}{shape}, dtype={}{weak})", aval.dtype))
     }
 
     fn __str__(slf: &Bound<'_, Self>) -> PyResult<String> {

@@ -43,19 +43,41 @@ fn read<T: Element + Copy>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
 pub fn from_numpy(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResult<Value> {
     let py = obj.py();
     let np = py.import("numpy")?;
-    let arr = np.call_method1("asarray", (obj,))?;
+    let arr = np.call_method1("asarray", (obj,)).map_err(|e| {
+        let kind = if e.is_instance_of::<pyo3::exceptions::PyValueError>(py) {
+            Error::Value
+        } else {
+            Error::Type
+        };
+        to_pyerr(
+            py,
+            kind(format!(
+                "asarray: cannot convert the input to an array: {}",
+                e.value(py)
+            )),
+        )
+    })?;
     let np_name: String = arr.getattr("dtype")?.getattr("name")?.extract()?;
     let target = match dtype {
         Some(d) => d,
         None => dtype_for_numpy(&np_name).map_err(|e| to_pyerr(py, e))?,
     };
-    let arr = if np_name != target.name() {
+    let native: bool = arr.getattr("dtype")?.getattr("isnative")?.extract()?;
+    let arr = if np_name != target.name() || !native {
         arr.call_method1("astype", (target.name(),))?
     } else {
         arr
     };
-    let arr = np.call_method1("ascontiguousarray", (arr,))?;
+    // (`ascontiguousarray` would turn a 0-d array into a 1-d one.)
+    let contiguous: bool = arr.getattr("flags")?.getattr("c_contiguous")?.extract()?;
+    let arr = if contiguous {
+        arr
+    } else {
+        arr.call_method1("copy", ("C",))?
+    };
     let shape: Vec<usize> = arr.getattr("shape")?.extract()?;
+    // Read through a 1-d view: the buffer of a 0-d array has no shape to check.
+    let arr = arr.call_method1("reshape", (-1,))?;
     let data = match target {
         DType::Bool => {
             let bytes = read::<u8>(&arr.call_method1("view", ("uint8",))?)?;
@@ -89,23 +111,43 @@ fn from_pyint(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     Ok(Value::scalar(Scalar::Int(v), dtype, true))
 }
 
+/// Rejects a Python int that does not fit an integer dtype it is converted to.
+pub fn check_int_fits(obj: &Bound<'_, PyAny>, dtype: DType) -> PyResult<()> {
+    if !obj.is_exact_instance_of::<PyInt>() || !dtype.is_int() {
+        return Ok(());
+    }
+    let v: i128 = obj.extract().unwrap_or(i128::MAX);
+    let (lo, hi) = match dtype {
+        DType::I32 => (i128::from(i32::MIN), i128::from(i32::MAX)),
+        DType::U32 => (0, i128::from(u32::MAX)),
+        _ => (i128::from(i64::MIN), i128::from(i64::MAX)),
+    };
+    if v < lo || v > hi {
+        return Err(to_pyerr(
+            obj.py(),
+            Error::Overflow(format!("Python int {obj} too large to convert to {dtype}")),
+        ));
+    }
+    Ok(())
+}
+
 /// Any array-like as a value: Arrays as they are, Python scalars weakly typed, the rest
 /// through NumPy.
 pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if let Ok(a) = obj.cast::<Array>() {
         return Ok(a.get().value.clone());
     }
-    if obj.is_instance_of::<PyBool>() {
+    if obj.is_exact_instance_of::<PyBool>() {
         return Ok(Value::scalar(
             Scalar::Bool(obj.extract()?),
             DType::Bool,
             false,
         ));
     }
-    if obj.is_instance_of::<PyInt>() {
+    if obj.is_exact_instance_of::<PyInt>() {
         return from_pyint(obj);
     }
-    if obj.is_instance_of::<PyFloat>() {
+    if obj.is_exact_instance_of::<PyFloat>() {
         let f: f64 = obj.extract()?;
         return Ok(Value::scalar(
             Scalar::Float(f),

@@ -230,10 +230,13 @@ fn asarray(py: Python<'_>, obj: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAn
         Some(d) => Some(parse_dtype(py, &dtype_name(d)?)?),
         None => None,
     };
-    let v = to_value(obj)?;
     match target {
-        Some(d) => wrap(py, lax::convert(&v, d, false)),
-        None => Ok(Array::new(v)),
+        Some(d) if obj.cast::<Array>().is_err() => {
+            crate::convert::check_int_fits(obj, d)?;
+            Ok(Array::new(crate::convert::from_numpy(obj, Some(d))?))
+        }
+        Some(d) => wrap(py, lax::convert(&to_value(obj)?, d, false)),
+        None => Ok(Array::new(to_value(obj)?)),
     }
 }
 

@@ -16,24 +16,33 @@ pub struct ClosedJaxpr {
     inner: CoreJaxpr,
 }
 
-fn aval_tuple(a: &Aval) -> (Vec<usize>, String, bool) {
-    (a.shape.clone(), a.dtype.name().to_string(), a.weak)
+type AvalTuple = (Py<PyTuple>, String, bool);
+
+fn aval_tuple(py: Python<'_>, a: &Aval) -> PyResult<AvalTuple> {
+    Ok((
+        PyTuple::new(py, &a.shape)?.unbind(),
+        a.dtype.name().to_string(),
+        a.weak,
+    ))
 }
 
 #[pymethods]
 impl ClosedJaxpr {
     #[getter]
-    fn in_avals(&self) -> Vec<(Vec<usize>, String, bool)> {
+    fn in_avals(&self, py: Python<'_>) -> PyResult<Vec<AvalTuple>> {
         let j = &self.inner.jaxpr;
-        j.invars.iter().map(|v| aval_tuple(&j.avals[v.0])).collect()
+        j.invars
+            .iter()
+            .map(|v| aval_tuple(py, &j.avals[v.0]))
+            .collect()
     }
 
     #[getter]
-    fn out_avals(&self) -> Vec<(Vec<usize>, String, bool)> {
+    fn out_avals(&self, py: Python<'_>) -> PyResult<Vec<AvalTuple>> {
         let j = &self.inner.jaxpr;
         j.outvars
             .iter()
-            .map(|a| aval_tuple(j.atom_aval(a)))
+            .map(|a| aval_tuple(py, j.atom_aval(a)))
             .collect()
     }
 

@@ -112,6 +112,17 @@ pub fn binary(op: BinaryOp, x: &Value, y: &Value) -> Result<Value> {
     lax::binary(op, &v[0], &v[1])
 }
 
+/// NumPy's `>>`: arithmetic for signed integers, logical for unsigned ones.
+pub fn right_shift(x: &Value, y: &Value) -> Result<Value> {
+    let t = result_type(&[x, y]);
+    let op = if t.dtype.kind() == Kind::Unsigned {
+        BinaryOp::ShiftRightLogical
+    } else {
+        BinaryOp::ShiftRightArithmetic
+    };
+    binary(op, x, y)
+}
+
 /// NumPy's `/`: integers divide as floats.
 pub fn true_divide(x: &Value, y: &Value) -> Result<Value> {
     let v = prepare("true_divide", &[x, y])?;
