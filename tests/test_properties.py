@@ -28,6 +28,10 @@ def attempt(fn):
     except ALLOWED as exc:
         assert isinstance(exc, errors.FerraxError), f"{type(exc).__name__}: {exc}"
         return "error", exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a panic: re-raised as a failure so Hypothesis can shrink it
+        raise AssertionError(f"{type(exc).__name__} escaped: {exc}") from exc
 
 
 def numpy_attempt(fn):

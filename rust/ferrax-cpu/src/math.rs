@@ -77,7 +77,7 @@ fn sin_cos_reduced(x: f32) -> (f32, f32, u32) {
     let xd = f64::from(x.clamp(-TRIG_LIMIT, TRIG_LIMIT));
     // 1.5 * 2^52: adding and subtracting it rounds a float64 to the nearest integer.
     let k = (xd * std::f64::consts::FRAC_2_PI + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0;
-    let r = (xd - k * 1.570_796_326_794_896_6 - k * 6.123_233_995_736_766e-17) as f32;
+    let r = (xd - k * std::f64::consts::FRAC_PI_2 - k * 6.123_233_995_736_766e-17) as f32;
     let z = r * r;
     let s =
         r + r * z * (-1.0 / 6.0 + z * (1.0 / 120.0 + z * (-1.0 / 5040.0 + z * (1.0 / 362_880.0))));
@@ -115,6 +115,7 @@ pub fn cos_f32(x: f32) -> f32 {
 }
 
 /// Taylor coefficients of tanh(x)/x in powers of x^2.
+#[allow(clippy::excessive_precision)]
 const TANH_C: [f32; 11] = [
     1.0,
     -0.333_333_33,
@@ -226,6 +227,7 @@ pub fn erf_f32(x: f32) -> f32 {
 
 /// erf_inv in float32: the single-precision polynomial of M. Giles, "Approximating the erfinv
 /// function" (GPU Computing Gems, 2011), evaluated in the published order.
+#[allow(clippy::excessive_precision)] // the coefficients as published
 pub fn erf_inv_f32(x: f32) -> f32 {
     let w = -(-x * x).ln_1p();
     let p = if w < 5.0 {

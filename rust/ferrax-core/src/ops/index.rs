@@ -35,7 +35,7 @@ pub fn reshape(x: &Value, shape: &[i64]) -> Result<Value> {
         .product();
     let mut out: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
     if let Some(&i) = unknown.first() {
-        if known == 0 || total % known != 0 {
+        if known == 0 || !total.is_multiple_of(known) {
             return Err(value_err!(
                 "reshape: cannot reshape array of shape {} (size {total}) into shape {shape:?}",
                 fmt_shape(x.shape())

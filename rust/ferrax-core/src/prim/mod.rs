@@ -131,3 +131,67 @@ pub(crate) fn expect_arity(name: &str, inputs: &[&Aval], n: usize) -> Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtype::DType;
+
+    fn f32s(shape: &[usize]) -> Aval {
+        Aval::new(shape.to_vec(), DType::F32)
+    }
+
+    #[test]
+    fn dot_general_shape_rule() {
+        let p = DotGeneral {
+            lhs_contract: vec![2],
+            rhs_contract: vec![1],
+            lhs_batch: vec![0],
+            rhs_batch: vec![0],
+            preferred_element_type: None,
+        };
+        let out = p.abstract_eval(&[&f32s(&[5, 2, 3]), &f32s(&[5, 3, 4])]);
+        assert_eq!(out.ok(), Some(vec![f32s(&[5, 2, 4])]));
+        let err = p.abstract_eval(&[&f32s(&[5, 2, 3]), &f32s(&[5, 4, 4])]);
+        assert_eq!(
+            err.err().map(|e| e.to_string()).as_deref(),
+            Some(
+                "dot_general requires contracting dimensions to have the same shape, got (3,) \
+                 and (4,)"
+            )
+        );
+    }
+
+    #[test]
+    fn shape_rules_reject_bad_parameters() {
+        let x = f32s(&[2, 3]);
+        assert!(Reshape { new_sizes: vec![4] }.abstract_eval(&[&x]).is_err());
+        assert!(Transpose {
+            permutation: vec![0, 0]
+        }
+        .abstract_eval(&[&x])
+        .is_err());
+        let pad = Pad {
+            config: vec![(-1, 2, 1), (0, 0, 0)],
+        };
+        let v = Aval::new(vec![], DType::F32);
+        assert_eq!(pad.abstract_eval(&[&x, &v]).ok(), Some(vec![f32s(&[4, 3])]));
+        let sl = Slice {
+            start_indices: vec![0, 1],
+            limit_indices: vec![2, 3],
+            strides: vec![1, 2],
+        };
+        assert_eq!(sl.abstract_eval(&[&x]).ok(), Some(vec![f32s(&[2, 1])]));
+        assert!(UnaryOp::Sin
+            .abstract_eval(&[&Aval::new(vec![2], DType::I32)])
+            .is_err());
+        assert_eq!(
+            Prim::from(Reduce {
+                op: ReduceOp::Sum,
+                axes: vec![0, 1]
+            })
+            .to_string(),
+            "reduce_sum[axes=(0, 1)]"
+        );
+    }
+}
