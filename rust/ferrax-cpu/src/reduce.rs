@@ -174,6 +174,10 @@ pub fn pairwise<T: Num>(x: &[T]) -> T {
 
 /// Pairwise sum of `r` rows of length `inner` into `out`.
 fn pairwise_rows<T: Num>(x: &[T], r: usize, inner: usize, out: &mut [T]) {
+    if r == 0 {
+        out.fill(T::ZERO);
+        return;
+    }
     if r <= 8 {
         out.copy_from_slice(&x[..inner]);
         for k in 1..r {

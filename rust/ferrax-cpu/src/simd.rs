@@ -132,6 +132,24 @@ pub fn map<T: Copy + Sync, U: Send, F: Fn(T) -> U + Sync>(x: &[T], f: F) -> Vec<
     })
 }
 
+/// `f` applied to every element, then `fix` over each finished chunk while it is in cache
+/// (for the rare elements a vector approximation does not cover).
+pub fn map_fix<T, U, F, G>(x: &[T], f: F, fix: G) -> Vec<U>
+where
+    T: Copy + Sync,
+    U: Send,
+    F: Fn(T) -> U + Sync,
+    G: Fn(&[T], &mut [U]) + Sync,
+{
+    build(x.len(), |chunk, start| {
+        let xs = &x[start..start + chunk.len()];
+        run1(xs, chunk, &f);
+        // SAFETY: `run1` wrote every element of `chunk`, so it is an initialized `[U]`.
+        let done = unsafe { &mut *(chunk as *mut [MaybeUninit<U>] as *mut [U]) };
+        fix(xs, done);
+    })
+}
+
 /// `f` applied pairwise; a length-1 operand broadcasts against the other.
 pub fn zip<A: Copy + Sync, B: Copy + Sync, U: Send, F: Fn(A, B) -> U + Sync>(
     a: &[A],

@@ -5,7 +5,7 @@ use ferrax_core::prim::UnaryOp;
 use ferrax_core::{type_err, Result};
 
 use crate::math::*;
-use crate::simd::{map, PAR_CHUNK};
+use crate::simd::{map, map_fix};
 
 /// Runs a unary op on data of any accepted dtype.
 pub fn unary(op: UnaryOp, x: &HostData) -> Result<HostData> {
@@ -67,19 +67,6 @@ fn patch_large(x: &[f32], out: &mut [f32], f: fn(f64) -> f64) {
     }
 }
 
-/// Finishes a vectorized sin/cos by patching the huge arguments.
-fn trig(v: &[f32], mut out: Vec<f32>, exact: fn(f64) -> f64) -> Vec<f32> {
-    if v.len() > PAR_CHUNK {
-        use rayon::prelude::*;
-        out.par_chunks_mut(PAR_CHUNK)
-            .zip(v.par_chunks(PAR_CHUNK))
-            .for_each(|(o, x)| patch_large(x, o, exact));
-    } else {
-        patch_large(v, &mut out, exact);
-    }
-    out
-}
-
 fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
     use UnaryOp::*;
     let out = match op {
@@ -105,8 +92,8 @@ fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
         Expm1 => map(v, f32::exp_m1),
         Sqrt => map(v, f32::sqrt),
         Rsqrt => map(v, |a| 1.0 / a.sqrt()),
-        Sin => trig(v, map(v, sin_f32), f64::sin),
-        Cos => trig(v, map(v, cos_f32), f64::cos),
+        Sin => map_fix(v, sin_f32, |x, o| patch_large(x, o, f64::sin)),
+        Cos => map_fix(v, cos_f32, |x, o| patch_large(x, o, f64::cos)),
         Tan => map(v, |a| f64::from(a).tan() as f32),
         Tanh => map(v, tanh_f32),
         Asin => map(v, f32::asin),

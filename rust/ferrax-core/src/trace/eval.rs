@@ -38,7 +38,20 @@ pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
             .collect());
     }
     let datas: Vec<&HostData> = concretes.iter().map(|c| c.data.as_ref()).collect();
-    let outs = backend()?.execute(prim, &datas, &in_avals, &out_avals)?;
+    // A kernel bug must surface as an error, never unwind into the host language.
+    let backend = backend()?;
+    let run = std::panic::AssertUnwindSafe(|| backend.execute(prim, &datas, &in_avals, &out_avals));
+    let outs = std::panic::catch_unwind(run).map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Error::Backend(format!(
+            "{prim}: internal error in the {} kernel: {msg}",
+            backend.name()
+        ))
+    })??;
     if outs.len() != out_avals.len() {
         return Err(Error::Backend(format!(
             "{prim}: the backend returned {} outputs, expected {}",
