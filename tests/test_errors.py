@@ -186,3 +186,16 @@ def test_errors_do_not_poison_later_calls():
     with pytest.raises(ValueError):
         jnp.ones(3) + jnp.ones(4)
     assert (jnp.ones(3) + 1).tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("fn", "op"),
+    [
+        (lambda: lax.iota("int32", -1), "iota"),
+        (lambda: lax.dynamic_slice(jnp.ones(4), [0], [-1]), "dynamic_slice"),
+        (lambda: lax.slice(jnp.ones(4), [-1], [2]), "slice"),
+        (lambda: lax.slice(jnp.ones(4), [0], [2], [-1]), "slice"),
+    ],
+)
+def test_negative_sizes_and_indices_name_the_op(fn, op):
+    raises(SHAPE_ERRORS, fn, op)

@@ -6,12 +6,12 @@ Axis arguments are ints (negative allowed) or tuples of ints; ``None`` means all
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
-ArrayLike = Any  # Array, NumPy array or scalar, Python scalar, nested list
-Axis = int | tuple[int, ...] | None
+ArrayLike: TypeAlias = Any  # Array, NumPy array or scalar, Python scalar, nested list
+Axis: TypeAlias = int | tuple[int, ...] | None
 
 class Array:
     """An immutable n-dimensional array: concrete data on a backend, or a tracer while staging."""
@@ -193,7 +193,9 @@ def convert_element_type(x: ArrayLike, dtype: str, weak_type: bool = False) -> A
 def iota(dtype: str, size: int) -> Array: ...
 def broadcasted_iota(dtype: str, shape: Sequence[int], dimension: int) -> Array: ...
 def full(shape: Sequence[int], fill_value: ArrayLike, dtype: str | None = None) -> Array: ...
-def broadcast_in_dim(x: ArrayLike, shape: Sequence[int], broadcast_dimensions: Sequence[int]) -> Array: ...
+def broadcast_in_dim(
+    x: ArrayLike, shape: Sequence[int], broadcast_dimensions: Sequence[int]
+) -> Array: ...
 def broadcast_to(x: ArrayLike, shape: Sequence[int]) -> Array: ...
 def reshape(x: ArrayLike, new_sizes: Sequence[int]) -> Array:
     """One entry may be -1."""
@@ -205,14 +207,25 @@ def rev(x: ArrayLike, dimensions: Sequence[int]) -> Array: ...
 def concatenate(operands: Sequence[ArrayLike], dimension: int) -> Array:
     """Promotes dtypes like NumPy."""
 
-def pad(x: ArrayLike, padding_value: ArrayLike, padding_config: Sequence[tuple[int, int, int]]) -> Array:
+def pad(
+    x: ArrayLike, padding_value: ArrayLike, padding_config: Sequence[tuple[int, int, int]]
+) -> Array:
     """(low, high, interior) per dimension; low/high may be negative."""
 
-def slice(x: ArrayLike, start_indices: Sequence[int], limit_indices: Sequence[int], strides: Sequence[int] | None = None) -> Array: ...
-def dynamic_slice(x: ArrayLike, start_indices: Sequence[ArrayLike], slice_sizes: Sequence[int]) -> Array:
+def slice(
+    x: ArrayLike,
+    start_indices: Sequence[int],
+    limit_indices: Sequence[int],
+    strides: Sequence[int] | None = None,
+) -> Array: ...
+def dynamic_slice(
+    x: ArrayLike, start_indices: Sequence[ArrayLike], slice_sizes: Sequence[int]
+) -> Array:
     """Starts are clamped so that the slice fits, as in JAX."""
 
-def dynamic_update_slice(x: ArrayLike, update: ArrayLike, start_indices: Sequence[ArrayLike]) -> Array: ...
+def dynamic_update_slice(
+    x: ArrayLike, update: ArrayLike, start_indices: Sequence[ArrayLike]
+) -> Array: ...
 def getitem(x: ArrayLike, idx: Any) -> Array:
     """Basic indexing: ints, slices (any step), None, Ellipsis."""
 
@@ -240,11 +253,20 @@ def cumsum(x: ArrayLike, axis: int = 0, reverse: bool = False) -> Array: ...
 def cumprod(x: ArrayLike, axis: int = 0, reverse: bool = False) -> Array: ...
 def cummax(x: ArrayLike, axis: int = 0, reverse: bool = False) -> Array: ...
 def cummin(x: ArrayLike, axis: int = 0, reverse: bool = False) -> Array: ...
-def sort(operands: Sequence[ArrayLike], dimension: int = -1, is_stable: bool = True, num_keys: int = 1) -> list[Array]:
+def sort(
+    operands: Sequence[ArrayLike], dimension: int = -1, is_stable: bool = True, num_keys: int = 1
+) -> list[Array]:
     """Sorts all operands by the first `num_keys` (lexicographic); NaNs last."""
 
 # --- linear algebra -----------------------------------------------------------------------
-def dot_general(lhs: ArrayLike, rhs: ArrayLike, dimension_numbers: tuple[tuple[Sequence[int], Sequence[int]], tuple[Sequence[int], Sequence[int]]], preferred_element_type: str | None = None) -> Array:
+def dot_general(
+    lhs: ArrayLike,
+    rhs: ArrayLike,
+    dimension_numbers: tuple[
+        tuple[Sequence[int], Sequence[int]], tuple[Sequence[int], Sequence[int]]
+    ],
+    preferred_element_type: str | None = None,
+) -> Array:
     """((lhs_contract, rhs_contract), (lhs_batch, rhs_batch)); output: batch, lhs free, rhs free."""
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Array:
@@ -252,4 +274,3 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Array:
 
 def dot(x: ArrayLike, y: ArrayLike) -> Array:
     """NumPy dot: contracts the last axis of x with the second-to-last of y."""
-

@@ -64,7 +64,14 @@ pub fn from_numpy(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResult<Valu
     };
     let native: bool = arr.getattr("dtype")?.getattr("isnative")?.extract()?;
     let arr = if np_name != target.name() || !native {
-        arr.call_method1("astype", (target.name(),))?
+        // Casting NaN or out-of-range values is defined (saturating); NumPy need not warn.
+        let quiet = pyo3::types::PyDict::new(py);
+        quiet.set_item("all", "ignore")?;
+        let state = np.call_method("errstate", (), Some(&quiet))?;
+        state.call_method0("__enter__")?;
+        let cast = arr.call_method1("astype", (target.name(),));
+        state.call_method1("__exit__", (py.None(), py.None(), py.None()))?;
+        cast?
     } else {
         arr
     };

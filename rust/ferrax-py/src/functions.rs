@@ -278,13 +278,21 @@ fn result_type(py: Python<'_>, args: &Bound<'_, pyo3::types::PyTuple>) -> PyResu
         .to_string())
 }
 
-fn ints(x: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
-    x.extract()
+/// Non-negative sizes, indices or strides given to `op`.
+fn sizes(py: Python<'_>, op: &str, what: &str, v: &[i64]) -> PyResult<Vec<usize>> {
+    match v.iter().find(|&&d| d < 0) {
+        Some(bad) => Err(crate::errors::to_pyerr(
+            py,
+            ferrax_core::value_err!("{op}: {what} must be non-negative, got {bad} in {v:?}"),
+        )),
+        None => Ok(v.iter().map(|&d| d as usize).collect()),
+    }
 }
 
 /// `iota(dtype, size)`.
 #[pyfunction]
-fn iota(py: Python<'_>, dtype: &Bound<'_, PyAny>, size: usize) -> Res {
+fn iota(py: Python<'_>, dtype: &Bound<'_, PyAny>, size: i64) -> Res {
+    let size = sizes(py, "iota", "size", &[size])?[0];
     let d = parse_dtype(py, &dtype_name(dtype)?)?;
     wrap(py, lax::iota(d, vec![size], 0))
 }
@@ -294,9 +302,10 @@ fn iota(py: Python<'_>, dtype: &Bound<'_, PyAny>, size: usize) -> Res {
 fn broadcasted_iota(
     py: Python<'_>,
     dtype: &Bound<'_, PyAny>,
-    shape: Vec<usize>,
+    shape: Vec<i64>,
     dimension: i64,
 ) -> Res {
+    let shape = sizes(py, "broadcasted_iota", "shape", &shape)?;
     let d = parse_dtype(py, &dtype_name(dtype)?)?;
     let dim = ferrax_core::shape::normalize_axis("broadcasted_iota", dimension, shape.len())
         .py_err(py)?;
@@ -308,10 +317,11 @@ fn broadcasted_iota(
 #[pyo3(signature = (shape, fill_value, dtype=None))]
 fn full(
     py: Python<'_>,
-    shape: Vec<usize>,
+    shape: Vec<i64>,
     fill_value: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
 ) -> Res {
+    let shape = sizes(py, "full", "shape", &shape)?;
     let v = to_value(fill_value)?;
     let v = match dtype.filter(|d| !d.is_none()) {
         Some(d) => lax::convert(&v, parse_dtype(py, &dtype_name(d)?)?, false).py_err(py)?,
@@ -325,9 +335,16 @@ fn full(
 fn broadcast_in_dim(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
-    shape: Vec<usize>,
-    broadcast_dimensions: Vec<usize>,
+    shape: Vec<i64>,
+    broadcast_dimensions: Vec<i64>,
 ) -> Res {
+    let shape = sizes(py, "broadcast_in_dim", "shape", &shape)?;
+    let broadcast_dimensions = sizes(
+        py,
+        "broadcast_in_dim",
+        "broadcast_dimensions",
+        &broadcast_dimensions,
+    )?;
     let v = to_value(x)?;
     wrap(
         py,
@@ -343,7 +360,8 @@ fn broadcast_in_dim(
 
 /// NumPy's `broadcast_to`.
 #[pyfunction]
-fn broadcast_to(py: Python<'_>, x: &Bound<'_, PyAny>, shape: Vec<usize>) -> Res {
+fn broadcast_to(py: Python<'_>, x: &Bound<'_, PyAny>, shape: Vec<i64>) -> Res {
+    let shape = sizes(py, "broadcast_to", "shape", &shape)?;
     wrap(py, numpy::broadcast_to(&to_value(x)?, &shape))
 }
 
@@ -429,10 +447,16 @@ fn pad(
 fn slice(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
-    start_indices: Vec<usize>,
-    limit_indices: Vec<usize>,
-    strides: Option<Vec<usize>>,
+    start_indices: Vec<i64>,
+    limit_indices: Vec<i64>,
+    strides: Option<Vec<i64>>,
 ) -> Res {
+    let start_indices = sizes(py, "slice", "start_indices", &start_indices)?;
+    let limit_indices = sizes(py, "slice", "limit_indices", &limit_indices)?;
+    let strides = match strides {
+        Some(st) => Some(sizes(py, "slice", "strides", &st)?),
+        None => None,
+    };
     let v = to_value(x)?;
     let strides = strides.unwrap_or_else(|| vec![1; start_indices.len()]);
     wrap(
@@ -473,8 +497,9 @@ fn dynamic_slice(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     start_indices: &Bound<'_, PyAny>,
-    slice_sizes: Vec<usize>,
+    slice_sizes: Vec<i64>,
 ) -> Res {
+    let slice_sizes = sizes(py, "dynamic_slice", "slice_sizes", &slice_sizes)?;
     let mut ins = vec![to_value(x)?];
     ins.extend(start_values(py, start_indices)?);
     wrap(py, bind1(DynamicSlice { slice_sizes }, &ins))
@@ -638,7 +663,7 @@ fn sort<'py>(
     PyList::new(py, outs.into_iter().map(Array::new))
 }
 
-type DimNums = ((Vec<usize>, Vec<usize>), (Vec<usize>, Vec<usize>));
+type DimNums = ((Vec<i64>, Vec<i64>), (Vec<i64>, Vec<i64>));
 
 /// `dot_general(lhs, rhs, ((lc, rc), (lb, rb)), preferred_element_type=None)`.
 #[pyfunction]
@@ -651,6 +676,8 @@ fn dot_general(
     preferred_element_type: Option<&Bound<'_, PyAny>>,
 ) -> Res {
     let ((lc, rc), (lb, rb)) = dimension_numbers;
+    let dims = |v: Vec<i64>| sizes(py, "dot_general", "dimension numbers", &v);
+    let (lc, rc, lb, rb) = (dims(lc)?, dims(rc)?, dims(lb)?, dims(rb)?);
     let pref = match preferred_element_type.filter(|d| !d.is_none()) {
         Some(d) => Some(parse_dtype(py, &dtype_name(d)?)?),
         None => None,
@@ -722,6 +749,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         sort,
         dot_general
     );
-    let _ = ints;
     Ok(())
 }
