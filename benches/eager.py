@@ -63,7 +63,11 @@ def fused(np_mod, x):
 
 
 def frameworks(small_x, small_y, large):
-    """(name, module, small x, small y, large x, block) for every available framework."""
+    """(name, module, small x, small y, large x, block) for every available framework.
+
+    Blocking is the array's own ``block_until_ready()`` method for ferrax and JAX (one method
+    call, as a user writes it) and nothing for NumPy, whose results are always ready.
+    """
     out = [("numpy", np, small_x, small_y, large, lambda r: r)]
     out.append(
         (
@@ -72,12 +76,12 @@ def frameworks(small_x, small_y, large):
             fnp.asarray(small_x),
             fnp.asarray(small_y),
             fnp.asarray(large),
-            ferrax.block_until_ready,
+            lambda r: r.block_until_ready(),
         )
     )
     if jax is not None:
         put = jax.device_put
-        out.append(("jax", jjnp, put(small_x), put(small_y), put(large), jax.block_until_ready))
+        out.append(("jax", jjnp, put(small_x), put(small_y), put(large), lambda r: r.block_until_ready()))
     return out
 
 
