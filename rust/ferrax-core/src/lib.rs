@@ -9,6 +9,7 @@ pub mod backend;
 pub mod data;
 pub mod dtype;
 pub mod error;
+pub mod fusion;
 pub mod ir;
 pub mod ops;
 pub mod prim;

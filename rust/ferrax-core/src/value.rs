@@ -1,19 +1,74 @@
 //! Values flowing through traces: concrete arrays (the bottom of the stack) and tracers.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::aval::Aval;
+use crate::backend::{backend, guarded};
 use crate::data::{HostData, Scalar};
 use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::fusion::Fused;
 use crate::ir::Var;
 
 /// A concrete array: an abstract value and its row-major data. Reshapes share the data.
+/// The data of a large elementwise result may be deferred until first read ([`crate::fusion`]).
 #[derive(Debug)]
 pub struct Concrete {
     /// Shape, dtype, weak flag.
     pub aval: Aval,
-    /// The elements.
-    pub data: Arc<HostData>,
+    data: OnceLock<Arc<HostData>>,
+    pending: Mutex<Option<Arc<Fused>>>,
+}
+
+impl Concrete {
+    /// A computed array.
+    pub fn new(aval: Aval, data: Arc<HostData>) -> Concrete {
+        Concrete {
+            aval,
+            data: OnceLock::from(data),
+            pending: Mutex::new(None),
+        }
+    }
+
+    /// An array whose data a deferred program will compute.
+    pub fn deferred(aval: Aval, program: Arc<Fused>) -> Concrete {
+        Concrete {
+            aval,
+            data: OnceLock::new(),
+            pending: Mutex::new(Some(program)),
+        }
+    }
+
+    /// The elements, running the deferred program first if there is one.
+    pub fn data(&self) -> Result<&Arc<HostData>> {
+        if let Some(d) = self.data.get() {
+            return Ok(d);
+        }
+        let mut pending = self
+            .pending
+            .lock()
+            .map_err(|_| Error::Backend("a deferred computation failed earlier".into()))?;
+        if let Some(d) = self.data.get() {
+            return Ok(d);
+        }
+        let program = pending
+            .as_ref()
+            .ok_or_else(|| Error::Backend("an array has neither data nor a program".into()))?;
+        let backend = backend()?;
+        let data = Arc::new(guarded(&"a fused elementwise program", || {
+            backend.execute_fused(program)
+        })?);
+        *pending = None;
+        Ok(self.data.get_or_init(|| data))
+    }
+
+    /// The deferred program, if the data has not been computed yet.
+    pub fn pending(&self) -> Option<Arc<Fused>> {
+        if self.data.get().is_some() {
+            return None;
+        }
+        self.pending.lock().ok().and_then(|p| p.clone())
+    }
 }
 
 /// A value of some transformation's trace, identified by the trace's level.
@@ -46,10 +101,7 @@ pub enum Value {
 impl Value {
     /// A concrete value from data and its abstract value.
     pub fn concrete(aval: Aval, data: HostData) -> Value {
-        Value::Concrete(Arc::new(Concrete {
-            aval,
-            data: Arc::new(data),
-        }))
+        Value::Concrete(Arc::new(Concrete::new(aval, Arc::new(data))))
     }
 
     /// A rank-0 concrete value.

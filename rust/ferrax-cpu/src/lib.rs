@@ -6,6 +6,7 @@ mod binary;
 mod convert;
 mod dot;
 mod elem;
+mod fused;
 mod layout;
 pub mod math;
 mod reduce;
@@ -37,6 +38,10 @@ fn one(data: HostData) -> Result<Vec<HostData>> {
 impl Backend for CpuBackend {
     fn name(&self) -> &'static str {
         "cpu"
+    }
+
+    fn execute_fused(&self, program: &ferrax_core::fusion::Fused) -> Result<HostData> {
+        fused::execute_fused(program)
     }
 
     fn execute(

@@ -4,7 +4,8 @@
 //! `tanh` and `logistic` are within 4 ulp over the whole float32 range (`sin`/`cos` switch to
 //! float64 libm beyond |x| = 65536, where a float32 range reduction would lose bits).
 //! Each function is a plain `#[inline(always)]` scalar function so that the loops in
-//! [`crate::simd`] vectorize it.
+//! [`crate::simd`] vectorize it. Polynomials use `mul_add`, which the AVX2+FMA and AVX-512
+//! instances turn into FMA instructions (CPUs without FMA fall back to a slower library call).
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 const LN2_HI: f32 = 0.693_145_75;
@@ -21,15 +22,23 @@ fn pow2i(n: i32) -> f32 {
 #[inline(always)]
 pub fn exp_f32(x: f32) -> f32 {
     let xc = x.clamp(-104.0, 89.0);
-    let k = (xc * LOG2E + ROUND_MAGIC) - ROUND_MAGIC;
+    let t = xc * LOG2E + ROUND_MAGIC;
+    let k = t - ROUND_MAGIC;
+    // The integer sits in the low mantissa bits of t (a float-to-int cast would not vectorize).
+    let n = t.to_bits() as i32 - ROUND_MAGIC.to_bits() as i32;
     let r = (xc - k * LN2_HI) - k * LN2_LO;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0
-                    + r * (1.0 / 24.0
-                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
-    let n = k as i32;
+    let mut p: f32 = 1.0 / 5040.0;
+    for c in [
+        1.0 / 720.0,
+        1.0 / 120.0,
+        1.0 / 24.0,
+        1.0 / 6.0,
+        0.5,
+        1.0,
+        1.0,
+    ] {
+        p = p.mul_add(r, c);
+    }
     // Split the scale so that results in the subnormal range and overflow stay correct.
     let h = n >> 1;
     let y = p * pow2i(h) * pow2i(n - h);
@@ -53,8 +62,10 @@ pub fn log_f32(x: f32) -> f32 {
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
-    let poly = 2.0
-        + z * (2.0 / 3.0 + z * (2.0 / 5.0 + z * (2.0 / 7.0 + z * (2.0 / 9.0 + z * (2.0 / 11.0)))));
+    let mut poly: f32 = 2.0 / 11.0;
+    for c in [2.0 / 9.0, 2.0 / 7.0, 2.0 / 5.0, 2.0 / 3.0, 2.0] {
+        poly = poly.mul_add(z, c);
+    }
     let ef = e as f32;
     let y = ef * LN2_HI + (s * poly + ef * LN2_LO);
     if x == 0.0 {
@@ -69,23 +80,32 @@ pub fn log_f32(x: f32) -> f32 {
 }
 
 /// Arguments beyond this use the float64 libm path.
-pub const TRIG_LIMIT: f32 = 65_536.0;
+pub const TRIG_LIMIT: f32 = 6000.0;
+
+/// pi/2 in three parts: the first two have 12 significant bits, so `k * part` is exact for
+/// the |k| < 4096 that |x| <= TRIG_LIMIT gives (Cody-Waite reduction).
+const PIO2_1: f32 = 1.570_800_8;
+const PIO2_2: f32 = -4.453_584_6e-6;
+const PIO2_3: f32 = -8.705_516e-10;
 
 #[inline(always)]
 fn sin_cos_reduced(x: f32) -> (f32, f32, u32) {
-    // Range reduction by pi/2 in float64 (exact enough for |x| <= TRIG_LIMIT).
-    let xd = f64::from(x.clamp(-TRIG_LIMIT, TRIG_LIMIT));
-    // 1.5 * 2^52: adding and subtracting it rounds a float64 to the nearest integer.
-    let k = (xd * std::f64::consts::FRAC_2_PI + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0;
-    let r = (xd - k * std::f64::consts::FRAC_PI_2 - k * 6.123_233_995_736_766e-17) as f32;
+    let xc = x.clamp(-TRIG_LIMIT, TRIG_LIMIT);
+    let t = xc * std::f32::consts::FRAC_2_PI + ROUND_MAGIC;
+    let k = t - ROUND_MAGIC;
+    let r = ((xc - k * PIO2_1) - k * PIO2_2) - k * PIO2_3;
     let z = r * r;
-    let s =
-        r + r * z * (-1.0 / 6.0 + z * (1.0 / 120.0 + z * (-1.0 / 5040.0 + z * (1.0 / 362_880.0))));
-    let c = 1.0
-        + z * (-0.5
-            + z * (1.0 / 24.0
-                + z * (-1.0 / 720.0 + z * (1.0 / 40_320.0 + z * (-1.0 / 3_628_800.0)))));
-    (s, c, (k as i64 & 3) as u32)
+    let mut sp: f32 = 1.0 / 362_880.0;
+    for c in [-1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0] {
+        sp = sp.mul_add(z, c);
+    }
+    let s = (r * z).mul_add(sp, r);
+    let mut c: f32 = -1.0 / 3_628_800.0;
+    for k in [1.0 / 40_320.0, -1.0 / 720.0, 1.0 / 24.0, -0.5, 1.0] {
+        c = c.mul_add(z, k);
+    }
+    // k mod 4 from the low mantissa bits of t (2^22 there is a multiple of 4).
+    (s, c, (t.to_bits() & 3) as u32)
 }
 
 /// sin(x) for |x| <= TRIG_LIMIT (callers patch larger arguments).
@@ -137,7 +157,7 @@ pub fn tanh_f32(x: f32) -> f32 {
     let z = x * x;
     let mut p = TANH_C[10];
     for &c in TANH_C[..10].iter().rev() {
-        p = c + z * p;
+        p = p.mul_add(z, c);
     }
     let small = x * p;
     let e = exp_f32(2.0 * a.min(20.0));

@@ -60,7 +60,8 @@ impl Array {
                 ferrax_core::shape::fmt_shape(&c.aval.shape)
             )));
         }
-        c.data
+        c.data()
+            .py_err(py)?
             .get(0)
             .ok_or_else(|| PyTypeError::new_err("empty array"))
     }
@@ -97,7 +98,7 @@ fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
         if let Ok(a) = it.cast::<Array>() {
             let v = &a.get().value;
             if v.aval().ndim() == 0 && v.dtype().is_int() {
-                if let Some(s) = v.as_concrete().and_then(|c| c.data.get(0)) {
+                if let Some(s) = v.as_concrete().and_then(|c| c.data().ok()?.get(0)) {
                     return Ok(IndexItem::Int(s.as_i64()));
                 }
             }
@@ -369,8 +370,12 @@ impl Array {
         ))
     }
 
-    fn block_until_ready(slf: Bound<'_, Self>) -> Bound<'_, Self> {
-        slf
+    /// Waits until the data is computed (deferred elementwise programs run here).
+    fn block_until_ready(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        if let Some(c) = slf.get().value.as_concrete() {
+            c.data().py_err(slf.py())?;
+        }
+        Ok(slf)
     }
 
     #[pyo3(signature = (dtype=None, copy=None))]
@@ -566,14 +571,15 @@ impl Array {
             .into_iter()
             .map(|s| s as isize * item)
             .collect();
+        let data = Arc::clone(c.data().py_err(py)?);
         let mut meta = Box::new(BufferMeta {
             shape: c.aval.shape.iter().map(|&d| d as isize).collect(),
             strides,
             format: CString::new(buffer_format(dtype))
                 .map_err(|e| PyBufferError::new_err(e.to_string()))?,
-            _data: Arc::clone(&c.data),
+            _data: Arc::clone(&data),
         });
-        let bytes = c.data.as_bytes();
+        let bytes = data.as_bytes();
         // SAFETY: `view` is the caller's buffer struct; every pointer stored in it stays valid
         // until `__releasebuffer__` frees `meta`, which also keeps the data alive.
         unsafe {

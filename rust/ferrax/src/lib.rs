@@ -42,7 +42,7 @@ pub fn to_f32(v: &Value) -> Result<Vec<f32>> {
     let c = v
         .as_concrete()
         .ok_or_else(|| Error::Concretization("to_f32 of a tracer".into()))?;
-    match c.data.as_ref() {
+    match c.data()?.as_ref() {
         HostData::F32(d) => Ok(d.clone()),
         other => Err(Error::Type(format!(
             "to_f32 of an array of dtype {}",

@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use crate::aval::Aval;
-use crate::backend::backend;
+use crate::backend::{backend, guarded};
 use crate::data::HostData;
 use crate::error::{Error, Result};
+use crate::fusion::{is_fusible, Fused, Operand, FUSE_MIN_ELEMENTS};
 use crate::prim::{Prim, Primitive};
 use crate::value::{Concrete, Value};
 
@@ -20,38 +21,31 @@ pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
     }
     let in_avals: Vec<&Aval> = concretes.iter().map(|c| &c.aval).collect();
     let out_avals = prim.abstract_eval(&in_avals)?;
+    if is_fusible(prim) && out_avals[0].size() >= FUSE_MIN_ELEMENTS {
+        if let Some(v) = defer(prim, &concretes, &out_avals[0])? {
+            return Ok(vec![v]);
+        }
+    }
     let is_view = match prim {
         Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) => true,
         Prim::Convert(c) => c.dtype == in_avals[0].dtype,
         _ => false,
     };
     if is_view {
-        let data = Arc::clone(&concretes[0].data);
+        let data = Arc::clone(concretes[0].data()?);
         return Ok(out_avals
             .into_iter()
-            .map(|aval| {
-                Value::Concrete(Arc::new(Concrete {
-                    aval,
-                    data: data.clone(),
-                }))
-            })
+            .map(|aval| Value::Concrete(Arc::new(Concrete::new(aval, data.clone()))))
             .collect());
     }
-    let datas: Vec<&HostData> = concretes.iter().map(|c| c.data.as_ref()).collect();
-    // A kernel bug must surface as an error, never unwind into the host language.
+    let datas = concretes
+        .iter()
+        .map(|c| c.data().map(|d| d.as_ref()))
+        .collect::<Result<Vec<&HostData>>>()?;
     let backend = backend()?;
-    let run = std::panic::AssertUnwindSafe(|| backend.execute(prim, &datas, &in_avals, &out_avals));
-    let outs = std::panic::catch_unwind(run).map_err(|payload| {
-        let msg = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        Error::Backend(format!(
-            "{prim}: internal error in the {} kernel: {msg}",
-            backend.name()
-        ))
-    })??;
+    let outs = guarded(prim, || {
+        backend.execute(prim, &datas, &in_avals, &out_avals)
+    })?;
     if outs.len() != out_avals.len() {
         return Err(Error::Backend(format!(
             "{prim}: the backend returned {} outputs, expected {}",
@@ -64,4 +58,18 @@ pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
         .zip(outs)
         .map(|(aval, data)| Value::concrete(aval, data))
         .collect())
+}
+
+/// Records a large elementwise operation into a deferred program (see [`crate::fusion`]).
+fn defer(prim: &Prim, inputs: &[&Concrete], out: &Aval) -> Result<Option<Value>> {
+    let pending: Vec<Option<Arc<Fused>>> = inputs.iter().map(|c| c.pending()).collect();
+    let mut operands = Vec::with_capacity(inputs.len());
+    for (c, p) in inputs.iter().zip(&pending) {
+        operands.push(match p {
+            Some(program) => Operand::Program(program),
+            None => Operand::Data(c.data()?, &c.aval),
+        });
+    }
+    Ok(Fused::apply(prim, &operands, out)
+        .map(|f| Value::Concrete(Arc::new(Concrete::deferred(out.clone(), Arc::new(f))))))
 }

@@ -38,7 +38,7 @@ impl StageBuilder {
         }
         if let Value::Concrete(c) = v {
             if c.aval.shape.is_empty() {
-                if let Some(s) = c.data.get(0) {
+                if let Some(s) = c.data().ok().and_then(|d| d.get(0)) {
                     return Atom::Lit(s, c.aval.clone());
                 }
             }
