@@ -104,3 +104,35 @@ impl Fused {
         map.last().copied().unwrap_or(0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dtype::DType;
+    use crate::prim::{BinaryOp, UnaryOp};
+
+    #[test]
+    fn programs_share_inputs_and_inline_pending_ones() {
+        let aval = Aval::new(vec![4], DType::F32);
+        let x = Arc::new(HostData::F32(vec![1.0; 4]));
+        let sin = Fused::apply(
+            &Prim::Unary(UnaryOp::Sin),
+            &[Operand::Data(&x, &aval)],
+            &aval,
+        );
+        let Some(sin) = sin else {
+            unreachable!("a two-node program is within the limit")
+        };
+        let add = Fused::apply(
+            &Prim::Binary(BinaryOp::Add),
+            &[Operand::Program(&sin), Operand::Data(&x, &aval)],
+            &aval,
+        );
+        let Some(add) = add else {
+            unreachable!("a three-node program is within the limit")
+        };
+        // x appears once; sin reads it; add reads sin and x.
+        assert_eq!(add.nodes.len(), 3);
+        assert!(matches!(&add.nodes[2], Node::Op(_, ins) if ins == &vec![1, 0]));
+    }
+}

@@ -105,7 +105,7 @@ fn sin_cos_reduced(x: f32) -> (f32, f32, u32) {
         c = c.mul_add(z, k);
     }
     // k mod 4 from the low mantissa bits of t (2^22 there is a multiple of 4).
-    (s, c, (t.to_bits() & 3) as u32)
+    (s, c, t.to_bits() & 3)
 }
 
 /// sin(x) for |x| <= TRIG_LIMIT (callers patch larger arguments).
