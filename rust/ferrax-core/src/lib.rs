@@ -15,6 +15,7 @@ pub mod ops;
 pub mod prim;
 pub mod shape;
 pub mod trace;
+pub mod transform;
 pub mod value;
 
 pub use aval::Aval;

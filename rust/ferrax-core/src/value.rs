@@ -87,6 +87,13 @@ pub struct Tracer {
 pub enum Payload {
     /// A variable of the program being staged.
     Stage(Var),
+    /// A primal value (of a lower level) and its tangent, for forward-mode differentiation.
+    Jvp {
+        /// The value.
+        primal: Value,
+        /// Its tangent (never a symbolic zero: those are plain values).
+        tangent: Value,
+    },
 }
 
 /// An array value as every API sees it: concrete, or a tracer of an active transformation.
@@ -135,6 +142,18 @@ impl Value {
         match self {
             Value::Concrete(c) => Some(c),
             Value::Tracer(_) => None,
+        }
+    }
+
+    /// The concrete array behind any forward-mode tracers (`grad` runs the primal now, so
+    /// Python control flow on values works under it); `None` under staging.
+    pub fn concrete_primal(&self) -> Option<&Concrete> {
+        match self {
+            Value::Concrete(c) => Some(c),
+            Value::Tracer(t) => match &t.payload {
+                Payload::Jvp { primal, .. } => primal.concrete_primal(),
+                Payload::Stage(_) => None,
+            },
         }
     }
 

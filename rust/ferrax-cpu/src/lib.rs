@@ -74,7 +74,9 @@ impl Backend for CpuBackend {
             Prim::Convert(p) => one(convert::convert(arg(0)?, p.dtype)),
             Prim::Iota(p) => one(layout::iota(out, p.dimension)),
             Prim::BroadcastInDim(p) => one(layout::broadcast_in_dim(p, arg(0)?, aval(0)?)),
-            Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) => one(arg(0)?.clone()),
+            Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) | Prim::StopGradient(_) => {
+                one(arg(0)?.clone())
+            }
             Prim::Transpose(p) => one(layout::transpose(&p.permutation, arg(0)?, aval(0)?)),
             Prim::Rev(p) => one(layout::rev(&p.dimensions, arg(0)?, aval(0)?)),
             Prim::Concatenate(p) => one(layout::concatenate(p.dimension, inputs, in_avals, out)?),

@@ -44,6 +44,27 @@ impl Array {
         })
     }
 
+    /// The concrete value behind forward-mode tracers too: Python control flow on values
+    /// works under `grad` (the primal is computed now), but nothing here carries a tangent.
+    fn concrete_primal(
+        &self,
+        py: Python<'_>,
+        what: &str,
+    ) -> PyResult<&ferrax_core::value::Concrete> {
+        self.value.concrete_primal().ok_or_else(|| {
+            to_pyerr(
+                py,
+                Error::Concretization(format!(
+                    "Abstract tracer value encountered where concrete value is expected: {what} \
+                     of a traced array {}. The value depends on a function argument being \
+                     traced; use lax.cond or lax.select for value-dependent control flow, or \
+                     mark the argument static (static_argnums).",
+                    self.value.aval().describe()
+                )),
+            )
+        })
+    }
+
     fn numpy<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         slf.get().concrete(py, "conversion to NumPy")?;
@@ -52,7 +73,7 @@ impl Array {
     }
 
     fn scalar_item(&self, py: Python<'_>, what: &str) -> PyResult<ferrax_core::Scalar> {
-        let c = self.concrete(py, what)?;
+        let c = self.concrete_primal(py, what)?;
         if c.aval.size() != 1 {
             return Err(PyTypeError::new_err(format!(
                 "only size-1 arrays can be converted to Python scalars ({what} of an array of \
@@ -443,7 +464,7 @@ impl Array {
     }
 
     fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {
-        let c = self.concrete(py, "bool()")?;
+        let c = self.concrete_primal(py, "bool()")?;
         if c.aval.size() != 1 {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "The truth value of an array with more than one element is ambiguous (shape \

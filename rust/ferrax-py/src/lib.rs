@@ -4,6 +4,7 @@
 //! converts its arguments, calls `ferrax-core`, and maps errors onto `ferrax.errors`.
 
 mod array;
+mod autodiff;
 mod convert;
 mod errors;
 mod functions;
@@ -18,6 +19,10 @@ fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<array::Array>()?;
     m.add_class::<staging::ClosedJaxpr>()?;
     m.add_function(wrap_pyfunction!(staging::make_jaxpr, m)?)?;
+    m.add_class::<autodiff::LinearFunction>()?;
+    m.add_function(wrap_pyfunction!(autodiff::jvp, m)?)?;
+    m.add_function(wrap_pyfunction!(autodiff::linearize, m)?)?;
+    m.add_function(wrap_pyfunction!(autodiff::stop_gradient, m)?)?;
     functions::register(m)?;
     Ok(())
 }

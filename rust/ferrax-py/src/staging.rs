@@ -2,13 +2,12 @@
 
 use ferrax_core::ir::ClosedJaxpr as CoreJaxpr;
 use ferrax_core::trace::trace_to_jaxpr;
-use ferrax_core::{Aval, Error, Value};
+use ferrax_core::{Aval, Value};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::PyTuple;
 
-use crate::array::Array;
+use crate::autodiff::call_flat;
 use crate::convert::to_value;
-use crate::errors::to_pyerr;
 
 /// A staged program; `str()` prints it in JAX's jaxpr grammar.
 #[pyclass(frozen, module = "ferrax", name = "ClosedJaxpr")]
@@ -60,26 +59,6 @@ impl ClosedJaxpr {
     }
 }
 
-/// Errors while staging: from the core, or raised by the Python function.
-enum Failure {
-    Core(Error),
-    Py(PyErr),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        Failure::Core(e)
-    }
-}
-
-fn outputs(out: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
-    if out.is_instance_of::<PyTuple>() || out.is_instance_of::<PyList>() {
-        out.try_iter()?.map(|o| to_value(&o?)).collect()
-    } else {
-        Ok(vec![to_value(out)?])
-    }
-}
-
 /// Traces `fun(*args)` with abstract values of `args`.
 #[pyfunction]
 pub fn make_jaxpr(
@@ -92,20 +71,8 @@ pub fn make_jaxpr(
         .map(|a| to_value(&a?))
         .collect::<PyResult<_>>()?;
     let avals: Vec<Aval> = vals.iter().map(|v| v.aval().clone()).collect();
-    let staged = trace_to_jaxpr(&avals, |tracers| {
-        let arrays = tracers
-            .into_iter()
-            .map(|t| Py::new(py, Array::new(t)))
-            .collect::<PyResult<Vec<_>>>()
-            .map_err(Failure::Py)?;
-        let out = fun
-            .call1(PyTuple::new(py, arrays).map_err(Failure::Py)?)
-            .map_err(Failure::Py)?;
-        outputs(&out).map_err(Failure::Py)
-    });
-    match staged {
-        Ok(inner) => Ok(ClosedJaxpr { inner }),
-        Err(Failure::Core(e)) => Err(to_pyerr(py, e)),
-        Err(Failure::Py(e)) => Err(e),
-    }
+    let staged = trace_to_jaxpr(&avals, |tracers| call_flat(fun, tracers));
+    staged
+        .map(|inner| ClosedJaxpr { inner })
+        .map_err(|e| e.into_pyerr(py))
 }

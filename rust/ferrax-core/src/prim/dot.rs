@@ -1,10 +1,14 @@
 //! `dot_general`: the one contraction primitive (matmul, batched matmul, tensordot, einsum).
 
-use super::{expect_arity, tuple, Primitive};
+use super::ad::{add_tangents, differentiable};
+use super::{expect_arity, tuple, JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
 use crate::dtype::DType;
 use crate::error::Result;
+use crate::ops::lax;
 use crate::shape::fmt_shape;
+use crate::trace::bind1;
+use crate::value::Value;
 use crate::{type_err, value_err};
 
 /// Contracts `lhs_contract` against `rhs_contract` for each pair of batch indices.
@@ -118,5 +122,112 @@ impl Primitive for DotGeneral {
                 tuple(&self.rhs_batch)
             ),
         )]
+    }
+
+    /// Bilinear: `d(x . y) = dx . y + x . dy`.
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        let z = bind1(self.clone(), primals)?;
+        if !differentiable(z.aval()) {
+            return Ok((vec![z], vec![None]));
+        }
+        let (x, y) = (&primals[0], &primals[1]);
+        let left = match &tangents[0] {
+            Some(t) => Some(bind1(self.clone(), &[t.clone(), y.clone()])?),
+            None => None,
+        };
+        let right = match &tangents[1] {
+            Some(t) => Some(bind1(self.clone(), &[x.clone(), t.clone()])?),
+            None => None,
+        };
+        Ok((vec![z], vec![add_tangents(left, right)?]))
+    }
+
+    /// Linear in whichever operand is not constant: contract the cotangent with the other.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let Some(ct) = &cts[0] else {
+            return Ok(vec![None, None]);
+        };
+        let (la, ra) = (args[0].aval(), args[1].aval());
+        let mut out = vec![None, None];
+        if args[0].is_linear() {
+            let rhs = args[1].value(self.name())?;
+            out[0] = Some(self.transpose_operand(ct, rhs, la, ra, true)?);
+        }
+        if args[1].is_linear() {
+            let lhs = args[0].value(self.name())?;
+            out[1] = Some(self.transpose_operand(ct, lhs, ra, la, false)?);
+        }
+        Ok(out)
+    }
+}
+
+impl DotGeneral {
+    /// The cotangent of one operand (`lhs` when `for_lhs`): contract `ct`'s free dimensions of
+    /// the other operand with that operand's free dimensions, batch with batch, then move the
+    /// result's dimensions to where the operand has them.
+    fn transpose_operand(
+        &self,
+        ct: &Value,
+        other: &Value,
+        mine: &Aval,
+        theirs: &Aval,
+        for_lhs: bool,
+    ) -> Result<Value> {
+        let (my_c, their_c, my_b, their_b) = if for_lhs {
+            (
+                &self.lhs_contract,
+                &self.rhs_contract,
+                &self.lhs_batch,
+                &self.rhs_batch,
+            )
+        } else {
+            (
+                &self.rhs_contract,
+                &self.lhs_contract,
+                &self.rhs_batch,
+                &self.lhs_batch,
+            )
+        };
+        let my_free = DotGeneral::free_dims(mine.ndim(), my_c, my_b);
+        let their_free = DotGeneral::free_dims(theirs.ndim(), their_c, their_b);
+        let nb = my_b.len();
+        // ct dims: batch, lhs free, rhs free.
+        let (ct_mine, ct_theirs): (Vec<usize>, Vec<usize>) = if for_lhs {
+            (
+                (nb..nb + my_free.len()).collect(),
+                (nb + my_free.len()..ct.shape().len()).collect(),
+            )
+        } else {
+            (
+                (nb + their_free.len()..ct.shape().len()).collect(),
+                (nb..nb + their_free.len()).collect(),
+            )
+        };
+        let dims = DotGeneral {
+            lhs_contract: ct_theirs,
+            rhs_contract: their_free,
+            lhs_batch: (0..nb).collect(),
+            rhs_batch: their_b.clone(),
+            preferred_element_type: None,
+        };
+        let r = bind1(dims, &[ct.clone(), other.clone()])?;
+        // r dims: batch (my_b order), my free (ct order), then the other operand's remaining
+        // dims (its contract dims in increasing order), each paired with one of mine.
+        let mut their_c_sorted: Vec<usize> = their_c.clone();
+        their_c_sorted.sort_unstable();
+        let mut pos = vec![0usize; mine.ndim()];
+        for (i, &d) in my_b.iter().enumerate() {
+            pos[d] = i;
+        }
+        for (i, &d) in my_free.iter().enumerate() {
+            pos[d] = nb + i;
+        }
+        let _ = ct_mine;
+        for (i, td) in their_c_sorted.iter().enumerate() {
+            let k = their_c.iter().position(|x| x == td).unwrap_or(0);
+            pos[my_c[k]] = nb + my_free.len() + i;
+        }
+        let r = lax::transpose(&r, &pos)?;
+        lax::convert(&r, mine.dtype, mine.weak)
     }
 }

@@ -1,10 +1,18 @@
 //! Static and dynamic slicing.
 
-use super::{expect_arity, tuple, Primitive};
+use super::ad::{linear_jvp, scalar, zeros};
+use super::{expect_arity, tuple, JvpResult, LinArg, Pad, Primitive};
 use crate::aval::Aval;
 use crate::error::Result;
 use crate::shape::fmt_shape;
+use crate::trace::bind1;
+use crate::value::Value;
 use crate::{type_err, value_err};
+
+/// The constant start indices of a dynamic slice being transposed.
+fn const_starts(name: &str, args: &[LinArg]) -> Result<Vec<Value>> {
+    args.iter().map(|a| a.value(name).cloned()).collect()
+}
 
 /// `slice`: elements `start[d] + k * strides[d]` below `limit[d]` in each dimension.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -55,6 +63,37 @@ impl Primitive for Slice {
             ("strides", tuple(&self.strides)),
         ]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    /// Zero-pads the cotangent back to the operand's shape (interior padding undoes strides).
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let Some(ct) = &cts[0] else {
+            return Ok(vec![None]);
+        };
+        let a = args[0].aval();
+        let config = (0..a.ndim())
+            .map(|d| {
+                let (start, step, n) = (self.start_indices[d], self.strides[d], ct.shape()[d]);
+                let end = if n == 0 {
+                    start
+                } else {
+                    start + (n - 1) * step + 1
+                };
+                (
+                    start as i64,
+                    (a.shape[d] - end) as i64,
+                    if n == 0 { 0 } else { step as i64 - 1 },
+                )
+            })
+            .collect();
+        Ok(vec![Some(bind1(
+            Pad { config },
+            &[ct.clone(), scalar(0.0, ct)],
+        )?)])
+    }
 }
 
 fn check_start_indices(name: &str, x: &Aval, starts: &[&Aval]) -> Result<()> {
@@ -104,6 +143,20 @@ impl Primitive for DynamicSlice {
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("slice_sizes", tuple(&self.slice_sizes))]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    /// The cotangent written into zeros at the (clamped) window.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let mut out = vec![None; args.len()];
+        let Some(ct) = &cts[0] else { return Ok(out) };
+        let mut ins = vec![zeros(args[0].aval())?, ct.clone()];
+        ins.extend(const_starts(self.name(), &args[1..])?);
+        out[0] = Some(bind1(DynamicUpdateSlice, &ins)?);
+        Ok(out)
+    }
 }
 
 /// `dynamic_update_slice(x, update, *starts)`: `x` with a window replaced by `update`,
@@ -137,7 +190,34 @@ impl Primitive for DynamicUpdateSlice {
                 fmt_shape(&x.shape)
             ));
         }
-        let _ = expect_arity;
         Ok(vec![x.clone()])
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 2)
+    }
+
+    /// The operand gets the cotangent with the window zeroed, the update the window.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let mut out = vec![None; args.len()];
+        let Some(ct) = &cts[0] else { return Ok(out) };
+        let starts = const_starts(self.name(), &args[2..])?;
+        let u = args[1].aval();
+        if args[0].is_linear() {
+            let mut ins = vec![ct.clone(), zeros(u)?];
+            ins.extend(starts.iter().cloned());
+            out[0] = Some(bind1(DynamicUpdateSlice, &ins)?);
+        }
+        if args[1].is_linear() {
+            let mut ins = vec![ct.clone()];
+            ins.extend(starts);
+            out[1] = Some(bind1(
+                DynamicSlice {
+                    slice_sizes: u.shape.clone(),
+                },
+                &ins,
+            )?);
+        }
+        Ok(out)
     }
 }

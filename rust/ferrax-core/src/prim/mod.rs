@@ -4,6 +4,7 @@
 //! family file beside its rules. The IR stores primitives as the [`Prim`] enum (enum dispatch:
 //! exhaustive matches, `Eq + Hash` for cache keys, `Display` printing the parameters).
 
+pub mod ad;
 mod binary;
 mod dot;
 mod index;
@@ -23,10 +24,12 @@ pub use shape::{
     Transpose,
 };
 pub use sort::Sort;
+pub use unary::StopGradient;
 pub use unary::UnaryOp;
 
 use crate::aval::Aval;
 use crate::error::Result;
+use crate::value::Value;
 
 /// The contract every primitive fulfils. Rules for autodiff and batching join the shape rule
 /// here as the transformations arrive; a missing rule is an `Error::NotImplemented`.
@@ -38,6 +41,57 @@ pub trait Primitive {
     /// Parameters as `key=value` pairs for the IR printer.
     fn params(&self) -> Vec<(&'static str, String)> {
         Vec::new()
+    }
+    /// JVP rule: the outputs at `primals` and their tangents (`None` is a symbolic zero).
+    /// Tangent computations must be linear in `tangents` and use only primitives that have a
+    /// transpose rule, so that reverse mode is this rule transposed.
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult;
+    /// Transpose rule of a primitive linear in its `Linear` arguments: the cotangents of those
+    /// arguments given the cotangents of the outputs (`None` entries for `Const` arguments).
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let _ = (cts, args);
+        Err(crate::error::Error::NotImplemented {
+            prim: self.name().to_string(),
+            rule: "transpose (it is not linear)".to_string(),
+        })
+    }
+}
+
+/// Outputs and output tangents of a JVP rule.
+pub type JvpResult = Result<(Vec<Value>, Vec<Option<Value>>)>;
+
+/// An argument of a primitive in a linear program being transposed.
+#[derive(Clone, Debug)]
+pub enum LinArg {
+    /// The linear input (its value is what the transpose computes a cotangent for).
+    Linear(Aval),
+    /// A constant (a residual of the forward pass or a literal).
+    Const(Value),
+}
+
+impl LinArg {
+    /// The abstract value.
+    pub fn aval(&self) -> &Aval {
+        match self {
+            LinArg::Linear(a) => a,
+            LinArg::Const(v) => v.aval(),
+        }
+    }
+
+    /// The constant's value, or an error naming the primitive for a linear argument.
+    pub fn value(&self, prim: &str) -> Result<&Value> {
+        match self {
+            LinArg::Const(v) => Ok(v),
+            LinArg::Linear(_) => Err(crate::error::Error::NotImplemented {
+                prim: prim.to_string(),
+                rule: "transpose with respect to this argument".to_string(),
+            }),
+        }
+    }
+
+    /// Whether this is the linear input.
+    pub fn is_linear(&self) -> bool {
+        matches!(self, LinArg::Linear(_))
     }
 }
 
@@ -73,6 +127,12 @@ macro_rules! prims {
             fn params(&self) -> Vec<(&'static str, String)> {
                 match self { $(Prim::$variant(p) => p.params(),)* }
             }
+            fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+                match self { $(Prim::$variant(p) => p.jvp(primals, tangents),)* }
+            }
+            fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+                match self { $(Prim::$variant(p) => p.transpose(cts, args),)* }
+            }
         }
 
         $(
@@ -106,6 +166,7 @@ prims! {
     Cumulative(Cumulative),
     Sort(Sort),
     DotGeneral(DotGeneral),
+    StopGradient(StopGradient),
 }
 
 impl fmt::Display for Prim {

@@ -1,10 +1,14 @@
 //! Reductions, arg-reductions and cumulative scans.
 
+use super::ad::{differentiable, linear_jvp, mul, scalar};
 use super::shape::py_bool;
-use super::{expect_arity, tuple, Primitive};
+use super::{expect_arity, tuple, BinaryOp, JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ops::lax;
+use crate::trace::bind1;
+use crate::value::Value;
 use crate::{type_err, value_err};
 
 /// The monoid a reduction folds with.
@@ -76,6 +80,100 @@ impl Primitive for Reduce {
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("axes", tuple(&self.axes))]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        let x = &primals[0];
+        let y = bind1(self.clone(), primals)?;
+        let t = match &tangents[0] {
+            Some(t) if differentiable(y.aval()) => t,
+            _ => return Ok((vec![y], vec![None])),
+        };
+        let tangent = match self.op {
+            ReduceOp::Sum => Some(bind1(self.clone(), std::slice::from_ref(t))?),
+            ReduceOp::Max | ReduceOp::Min => Some(self.extremum_tangent(x, &y, t)?),
+            ReduceOp::Prod => Some(self.prod_tangent(x, t)?),
+            ReduceOp::And | ReduceOp::Or => None,
+        };
+        Ok((vec![y], vec![tangent]))
+    }
+
+    /// Only `reduce_sum` is linear: its cotangent broadcasts back.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        if self.op != ReduceOp::Sum {
+            return Err(Error::NotImplemented {
+                prim: self.name().into(),
+                rule: "transpose (it is not linear)".into(),
+            });
+        }
+        let Some(ct) = &cts[0] else {
+            return Ok(vec![None]);
+        };
+        let a = args[0].aval();
+        let kept: Vec<usize> = (0..a.ndim()).filter(|d| !self.axes.contains(d)).collect();
+        Ok(vec![Some(lax::broadcast_in_dim(ct, &a.shape, &kept)?)])
+    }
+}
+
+impl Reduce {
+    fn kept(&self, ndim: usize) -> Vec<usize> {
+        (0..ndim).filter(|d| !self.axes.contains(d)).collect()
+    }
+
+    /// The mean of the tangents at the positions that attain the extremum.
+    fn extremum_tangent(&self, x: &Value, y: &Value, t: &Value) -> Result<Value> {
+        let yb = lax::broadcast_in_dim(y, x.shape(), &self.kept(x.shape().len()))?;
+        let hit = lax::binary(BinaryOp::Eq, x, &yb)?;
+        let ones = lax::convert(&hit, x.dtype(), false)?;
+        let sum = |v: &Value| lax::reduce(ReduceOp::Sum, v, &self.axes);
+        let picked = lax::select_n(&hit, &[scalar(0.0, t), t.clone()])?;
+        lax::binary(BinaryOp::Div, &sum(&picked)?, &sum(&ones)?)
+    }
+
+    /// `sum_i t_i * prod_{j != i} x_j`, with the products of the other elements from
+    /// exclusive scans (no division, so zeros in `x` are handled exactly).
+    fn prod_tangent(&self, x: &Value, t: &Value) -> Result<Value> {
+        let n = x.shape().len();
+        let kept = self.kept(n);
+        let mut perm = kept.clone();
+        perm.extend(&self.axes);
+        let mut flat: Vec<usize> = kept.iter().map(|&d| x.shape()[d]).collect();
+        let r: usize = self.axes.iter().map(|&d| x.shape()[d]).product();
+        flat.push(r);
+        let arrange = |v: &Value| lax::reshape(&lax::transpose(v, &perm)?, &flat);
+        let (xf, tf) = (arrange(x)?, arrange(t)?);
+        let last = flat.len() - 1;
+        let exclusive = |reverse: bool| -> Result<Value> {
+            let scan = bind1(
+                Cumulative {
+                    op: CumOp::Prod,
+                    axis: last,
+                    reverse,
+                },
+                std::slice::from_ref(&xf),
+            )?;
+            let mut one_shape = flat.clone();
+            one_shape[last] = 1;
+            let ones = lax::full(&one_shape, crate::data::Scalar::Float(1.0), x.dtype())?;
+            if r == 0 {
+                return Ok(scan);
+            }
+            let zeros_start = vec![0; flat.len()];
+            let mut shifted_start = zeros_start.clone();
+            let mut limit = flat.clone();
+            let strides = vec![1; flat.len()];
+            if reverse {
+                shifted_start[last] = 1;
+                let tail = lax::slice(&scan, &shifted_start, &limit, &strides)?;
+                lax::concatenate(&[tail, ones], last)
+            } else {
+                limit[last] = r - 1;
+                let head = lax::slice(&scan, &zeros_start, &limit, &strides)?;
+                lax::concatenate(&[ones, head], last)
+            }
+        };
+        let others = mul(&exclusive(false)?, &exclusive(true)?)?;
+        lax::reduce(ReduceOp::Sum, &mul(&tf, &others)?, &[last])
+    }
 }
 
 /// Which extremum an arg-reduction finds.
@@ -133,6 +231,10 @@ impl Primitive for ArgReduce {
             ("index_dtype", self.index_dtype.name().to_string()),
         ]
     }
+
+    fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
+        Ok((vec![bind1(self.clone(), primals)?], vec![None]))
+    }
 }
 
 /// The operation of a cumulative scan.
@@ -179,5 +281,35 @@ impl Primitive for Cumulative {
             ("axis", self.axis.to_string()),
             ("reverse", py_bool(self.reverse)),
         ]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        match self.op {
+            CumOp::Sum => linear_jvp(self.clone().into(), primals, tangents, 1),
+            _ if tangents[0].is_none() => Ok((vec![bind1(self.clone(), primals)?], vec![None])),
+            _ => Err(Error::NotImplemented {
+                prim: self.name().into(),
+                rule: "jvp".into(),
+            }),
+        }
+    }
+
+    /// Only `cumsum` is linear: its transpose is the cumsum in the other direction.
+    fn transpose(&self, cts: &[Option<Value>], _args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        if self.op != CumOp::Sum {
+            return Err(Error::NotImplemented {
+                prim: self.name().into(),
+                rule: "transpose (it is not linear)".into(),
+            });
+        }
+        let Some(ct) = &cts[0] else {
+            return Ok(vec![None]);
+        };
+        let rev = Cumulative {
+            op: CumOp::Sum,
+            axis: self.axis,
+            reverse: !self.reverse,
+        };
+        Ok(vec![Some(bind1(rev, std::slice::from_ref(ct))?)])
     }
 }

@@ -1,11 +1,26 @@
 //! Primitives that move, create or retype elements without arithmetic.
 
-use super::{expect_arity, tuple, Primitive};
+use super::ad::{differentiable, linear_jvp, scalar};
+use super::{expect_arity, tuple, JvpResult, LinArg, Primitive, ReduceOp};
 use crate::aval::Aval;
 use crate::dtype::DType;
 use crate::error::Result;
+use crate::ops::lax;
 use crate::shape::{check_permutation, fmt_shape, size, Shape};
+use crate::trace::bind1;
+use crate::value::Value;
 use crate::{type_err, value_err};
+
+/// The cotangent of a linear single-operand primitive, or `None` without one.
+fn ct1(
+    cts: &[Option<Value>],
+    f: impl FnOnce(&Value) -> Result<Value>,
+) -> Result<Vec<Option<Value>>> {
+    Ok(vec![match &cts[0] {
+        Some(ct) => Some(f(ct)?),
+        None => None,
+    }])
+}
 
 /// `convert_element_type`: casts elementwise (floats to ints truncate and saturate).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,6 +48,22 @@ impl Primitive for ConvertElementType {
             ("new_dtype", self.dtype.name().to_string()),
             ("weak_type", py_bool(self.weak)),
         ]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        let y = bind1(self.clone(), primals)?;
+        let t = match &tangents[0] {
+            Some(t) if differentiable(y.aval()) && differentiable(primals[0].aval()) => {
+                Some(bind1(self.clone(), std::slice::from_ref(t))?)
+            }
+            _ => None,
+        };
+        Ok((vec![y], vec![t]))
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let a = args[0].aval();
+        ct1(cts, |ct| lax::convert(ct, a.dtype, a.weak))
     }
 }
 
@@ -75,6 +106,10 @@ impl Primitive for Iota {
             ("dtype", self.dtype.name().to_string()),
             ("shape", tuple(&self.shape)),
         ]
+    }
+
+    fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
+        Ok((vec![bind1(self.clone(), primals)?], vec![None]))
     }
 }
 
@@ -119,6 +154,26 @@ impl Primitive for BroadcastInDim {
             ("shape", tuple(&self.shape)),
         ]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    /// Sums over the new dimensions and the broadcast size-1 ones.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let a = args[0].aval().clone();
+        let dims = self.broadcast_dimensions.clone();
+        ct1(cts, |ct| {
+            let summed: Vec<usize> = (0..self.shape.len())
+                .filter(|d| match dims.iter().position(|x| x == d) {
+                    None => true,
+                    Some(i) => a.shape[i] == 1 && self.shape[*d] != 1,
+                })
+                .collect();
+            let r = lax::reduce(ReduceOp::Sum, ct, &summed)?;
+            lax::reshape(&r, &a.shape)
+        })
+    }
 }
 
 /// `reshape`: same elements in row-major order, another shape.
@@ -149,6 +204,15 @@ impl Primitive for Reshape {
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("new_sizes", tuple(&self.new_sizes))]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let a = args[0].aval().clone();
+        ct1(cts, |ct| lax::reshape(ct, &a.shape))
+    }
 }
 
 /// `transpose`: output dimension `i` is operand dimension `permutation[i]`.
@@ -171,6 +235,18 @@ impl Primitive for Transpose {
     }
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("permutation", tuple(&self.permutation))]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], _args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let mut inverse = vec![0; self.permutation.len()];
+        for (i, &p) in self.permutation.iter().enumerate() {
+            inverse[p] = i;
+        }
+        ct1(cts, |ct| lax::transpose(ct, &inverse))
     }
 }
 
@@ -205,6 +281,15 @@ impl Primitive for Squeeze {
     }
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("dimensions", tuple(&self.dimensions))]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let a = args[0].aval().clone();
+        ct1(cts, |ct| lax::reshape(ct, &a.shape))
     }
 }
 
@@ -244,6 +329,15 @@ impl Primitive for ExpandDims {
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("dimensions", tuple(&self.dimensions))]
     }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let a = args[0].aval().clone();
+        ct1(cts, |ct| lax::reshape(ct, &a.shape))
+    }
 }
 
 /// `rev`: reverses the order of elements along the listed dimensions.
@@ -271,6 +365,14 @@ impl Primitive for Rev {
     }
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("dimensions", tuple(&self.dimensions))]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 1)
+    }
+
+    fn transpose(&self, cts: &[Option<Value>], _args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        ct1(cts, |ct| lax::rev(ct, &self.dimensions))
     }
 }
 
@@ -327,6 +429,30 @@ impl Primitive for Concatenate {
     }
     fn params(&self) -> Vec<(&'static str, String)> {
         vec![("dimension", self.dimension.to_string())]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, primals.len())
+    }
+
+    /// Each linear operand gets its slice of the cotangent.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let mut out = vec![None; args.len()];
+        let Some(ct) = &cts[0] else { return Ok(out) };
+        let d = self.dimension;
+        let mut offset = 0;
+        for (i, a) in args.iter().enumerate() {
+            let shape = &a.aval().shape;
+            if a.is_linear() {
+                let mut start = vec![0; shape.len()];
+                let mut limit = ct.shape().to_vec();
+                start[d] = offset;
+                limit[d] = offset + shape[d];
+                out[i] = Some(lax::slice(ct, &start, &limit, &vec![1; shape.len()])?);
+            }
+            offset += shape[d];
+        }
+        Ok(out)
     }
 }
 
@@ -386,5 +512,54 @@ impl Primitive for Pad {
             .map(|(l, h, i)| format!("({l}, {h}, {i})"))
             .collect();
         vec![("padding_config", format!("({})", parts.join(", ")))]
+    }
+
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        linear_jvp(self.clone().into(), primals, tangents, 2)
+    }
+
+    /// The operand's cotangent is the strided slice at its positions (after restoring any
+    /// cropped border); the padding value's is the sum of the rest.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let Some(ct) = &cts[0] else {
+            return Ok(vec![None, None]);
+        };
+        let a = args[0].aval().clone();
+        let uncrop: Vec<(i64, i64, i64)> = self
+            .config
+            .iter()
+            .map(|&(lo, hi, _)| ((-lo).max(0), (-hi).max(0), 0))
+            .collect();
+        let full = bind1(Pad { config: uncrop }, &[ct.clone(), scalar(0.0, ct)])?;
+        let mut start = Vec::with_capacity(a.ndim());
+        let mut limit = Vec::with_capacity(a.ndim());
+        let mut strides = Vec::with_capacity(a.ndim());
+        for (d, &(lo, _, interior)) in self.config.iter().enumerate() {
+            let lo = lo.max(0) as usize;
+            let step = interior as usize + 1;
+            start.push(lo);
+            limit.push(if a.shape[d] == 0 {
+                lo
+            } else {
+                lo + (a.shape[d] - 1) * step + 1
+            });
+            strides.push(step);
+        }
+        let ct_x = lax::slice(&full, &start, &limit, &strides)?;
+        let ct_v = if args[1].is_linear() {
+            let all: Vec<usize> = (0..ct.shape().len()).collect();
+            let total = lax::reduce(ReduceOp::Sum, ct, &all)?;
+            let all_x: Vec<usize> = (0..a.ndim()).collect();
+            let inner = lax::reduce(ReduceOp::Sum, &ct_x, &all_x)?;
+            Some(lax::binary(super::BinaryOp::Sub, &total, &inner)?)
+        } else {
+            None
+        };
+        let ct_x = if args[0].is_linear() {
+            Some(ct_x)
+        } else {
+            None
+        };
+        Ok(vec![ct_x, ct_v])
     }
 }

@@ -1,10 +1,15 @@
 //! Multi-operand sort.
 
+use super::ad::differentiable;
 use super::shape::py_bool;
-use super::Primitive;
+use super::{JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
+use crate::dtype::DType;
 use crate::error::Result;
+use crate::ops::lax;
 use crate::shape::fmt_shape;
+use crate::trace::bind;
+use crate::value::Value;
 use crate::value_err;
 
 /// `sort(*operands)`: permutes all operands along `dimension` so that the first `num_keys`
@@ -56,5 +61,52 @@ impl Primitive for Sort {
             ("is_stable", py_bool(self.is_stable)),
             ("num_keys", self.num_keys.to_string()),
         ]
+    }
+
+    /// Tangents ride along as extra operands, permuted exactly like the values.
+    fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
+        let outs = bind(&self.clone().into(), primals)?;
+        let live: Vec<usize> = (0..primals.len())
+            .filter(|&i| tangents[i].is_some() && differentiable(primals[i].aval()))
+            .collect();
+        let mut out_t = vec![None; primals.len()];
+        if live.is_empty() {
+            return Ok((outs, out_t));
+        }
+        let mut ins = primals.to_vec();
+        ins.extend(live.iter().filter_map(|&i| tangents[i].clone()));
+        let sorted = bind(&self.clone().into(), &ins)?;
+        for (k, &i) in live.iter().enumerate() {
+            out_t[i] = Some(sorted[primals.len() + k].clone());
+        }
+        Ok((outs, out_t))
+    }
+
+    /// The operands that are linear were permuted by the keys' sort: undo that permutation
+    /// by sorting the cotangents by the positions the permutation took them from.
+    fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
+        let mut out = vec![None; args.len()];
+        let keys = args[..self.num_keys]
+            .iter()
+            .map(|a| a.value(self.name()).cloned())
+            .collect::<Result<Vec<_>>>()?;
+        let shape = args[0].aval().shape.clone();
+        let mut with_iota = keys;
+        with_iota.push(lax::iota(DType::I32, shape, self.dimension)?);
+        let perm = bind(&self.clone().into(), &with_iota)?
+            .pop()
+            .ok_or_else(|| crate::error::Error::Backend("sort returned nothing".into()))?;
+        let back = Sort {
+            dimension: self.dimension,
+            is_stable: true,
+            num_keys: 1,
+        };
+        for (i, a) in args.iter().enumerate() {
+            if let (true, Some(ct)) = (a.is_linear(), &cts[i]) {
+                let r = bind(&back.clone().into(), &[perm.clone(), ct.clone()])?;
+                out[i] = r.into_iter().nth(1);
+            }
+        }
+        Ok(out)
     }
 }

@@ -27,7 +27,7 @@ pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
         }
     }
     let is_view = match prim {
-        Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) => true,
+        Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) | Prim::StopGradient(_) => true,
         Prim::Convert(c) => c.dtype == in_avals[0].dtype,
         _ => false,
     };

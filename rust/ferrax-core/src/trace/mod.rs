@@ -6,13 +6,15 @@
 //! higher level; values of outer levels are constants to inner ones.
 
 mod eval;
+mod jvp;
 mod stage;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 pub use eval::eval_primitive;
-pub use stage::{trace_to_jaxpr, StageBuilder};
+pub use jvp::{jvp_tracer, unpack_jvp, JvpGuard};
+pub use stage::{trace_to_jaxpr, trace_to_linear, StageBuilder};
 
 use crate::error::{Error, Result};
 use crate::prim::Prim;
@@ -21,8 +23,10 @@ use crate::value::Value;
 /// An active transformation on the stack.
 #[derive(Clone)]
 pub(crate) enum MainTrace {
-    /// Staging into the IR (`make_jaxpr`, later `jit`).
+    /// Staging into the IR (`make_jaxpr`, later `jit`, and the linear part of `linearize`).
     Stage(Rc<RefCell<StageBuilder>>),
+    /// Forward-mode differentiation.
+    Jvp,
 }
 
 thread_local! {
@@ -65,6 +69,7 @@ pub fn bind(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
     }
     match main_at(level) {
         Some(MainTrace::Stage(builder)) => stage::process(&builder, level, prim, inputs),
+        Some(MainTrace::Jvp) => jvp::process(level, prim, inputs),
         None => Err(Error::Concretization(format!(
             "{}: an operand is a tracer of a transformation that has already finished (a \
              leaked tracer); pass values out of transformed functions as outputs instead",

@@ -32,8 +32,9 @@ impl StageBuilder {
     fn atom(&mut self, level: usize, v: &Value) -> Atom {
         if let Value::Tracer(t) = v {
             if t.level == level {
-                let Payload::Stage(var) = &t.payload;
-                return Atom::Var(*var);
+                if let Payload::Stage(var) = &t.payload {
+                    return Atom::Var(*var);
+                }
             }
         }
         if let Value::Concrete(c) = v {
@@ -107,10 +108,35 @@ pub fn trace_to_jaxpr<E>(
 where
     E: From<crate::error::Error>,
 {
+    stage(in_avals, true, f)
+}
+
+/// Stages only the operations that depend on the inputs; everything else runs now and enters
+/// the program as constants. This records the linear (tangent) part of `linearize`.
+pub fn trace_to_linear<E>(
+    in_avals: &[Aval],
+    f: impl FnOnce(Vec<Value>) -> std::result::Result<Vec<Value>, E>,
+) -> std::result::Result<ClosedJaxpr, E>
+where
+    E: From<crate::error::Error>,
+{
+    stage(in_avals, false, f)
+}
+
+fn stage<E>(
+    in_avals: &[Aval],
+    dynamic: bool,
+    f: impl FnOnce(Vec<Value>) -> std::result::Result<Vec<Value>, E>,
+) -> std::result::Result<ClosedJaxpr, E>
+where
+    E: From<crate::error::Error>,
+{
     let builder = Rc::new(RefCell::new(StageBuilder::default()));
     let level = push(MainTrace::Stage(builder.clone()));
+    let current = set_dynamic(0);
+    set_dynamic(current);
     let guard = StageGuard {
-        previous_dynamic: set_dynamic(level),
+        previous_dynamic: set_dynamic(if dynamic { level } else { current }),
     };
     let mut invars = Vec::with_capacity(in_avals.len());
     let tracers = {

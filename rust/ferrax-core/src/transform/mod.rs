@@ -1,0 +1,8 @@
+//! Transformations built on the traces: forward mode (`jvp`), `linearize` (the primal now,
+//! the linear tangent program staged), and reverse mode (`vjp`: linearize, then transpose).
+
+mod autodiff;
+mod transpose;
+
+pub use autodiff::{jvp, linearize, vjp, Linearized};
+pub use transpose::backward;
