@@ -10,8 +10,8 @@
 //! ```
 
 pub use ferrax_core::{
-    aval, backend, data, dtype, error, ir, ops, prim, shape, trace, value, Aval, DType, Error,
-    HostData, Prim, Result, Scalar, Value,
+    aval, backend, data, dtype, error, ir, ops, prim, shape, trace, transform, value, Aval, DType,
+    Error, HostData, Prim, Result, Scalar, Value,
 };
 #[cfg(feature = "cpu")]
 pub use ferrax_cpu as cpu;

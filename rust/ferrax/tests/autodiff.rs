@@ -21,7 +21,11 @@ fn forward_and_reverse_match_the_closed_form() -> Result<(), Error> {
     let xs = vec![-1.5f32, 0.25, 2.0];
     let x = from_f32(xs.clone(), &[3])?;
     let ones = from_f32(vec![1.0; 3], &[3])?;
-    let (_, tangents) = jvp(sin_times_x, &[x.clone()], &[ones.clone()])?;
+    let (_, tangents) = jvp(
+        sin_times_x,
+        std::slice::from_ref(&x),
+        std::slice::from_ref(&ones),
+    )?;
     let (_, lin) = linearize(sin_times_x, &[x])?;
     let cotangents = backward(&lin, &[ones])?;
     for (got_f, got_r, v) in to_f32(&tangents[0])?
@@ -66,7 +70,7 @@ fn matmul_cotangents_are_transposed_products() -> Result<(), Error> {
     let f = |v: Vec<Value>| -> Result<Vec<Value>, Error> { Ok(vec![numpy::matmul(&v[0], &v[1])?]) };
     let (_, lin) = linearize(f, &[a.clone(), b.clone()])?;
     let ct = from_f32(vec![1.0; 8], &[2, 4])?;
-    let g = backward(&lin, &[ct.clone()])?;
+    let g = backward(&lin, std::slice::from_ref(&ct))?;
     // d/dA sum(A B) = 1 B^T, d/dB = A^T 1.
     let want_a = numpy::matmul(&ct, &ferrax::ops::index::transpose(&b, None)?)?;
     let want_b = numpy::matmul(&ferrax::ops::index::transpose(&a, None)?, &ct)?;
