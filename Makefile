@@ -34,6 +34,7 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 
 bench: build $(BENCH_VENV)/.installed
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/eager.py
+	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/autodiff.py
 
 fmt:
 	cargo fmt --all

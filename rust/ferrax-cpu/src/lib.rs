@@ -106,6 +106,12 @@ impl Backend for CpuBackend {
                 p.reverse,
             )?),
             Prim::Sort(p) => sort::sort(inputs, aval(0)?, p.dimension, p.num_keys),
+            Prim::CustomVjpLinear(_) => Err(Error::NotImplemented {
+                prim: "custom_vjp".into(),
+                rule: "jvp (forward-mode differentiation of a custom_vjp function; use \
+                       custom_jvp)"
+                    .into(),
+            }),
             Prim::DotGeneral(p) => one(dot::dot_general(
                 p,
                 arg(0)?,

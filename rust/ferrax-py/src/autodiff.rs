@@ -157,3 +157,86 @@ pub fn stop_gradient(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Array> {
         ferrax_core::trace::bind1(ferrax_core::prim::StopGradient, &[v]).py_err(py)?,
     ))
 }
+
+/// Two lists of values from a Python pair `(list, list)`.
+fn pair(out: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Value>, Vec<Value>)> {
+    let t = out.cast::<PyTuple>().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!("{what} must return a pair of lists"))
+    })?;
+    if t.len() != 2 {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} must return a pair of lists, got {} items",
+            t.len()
+        )));
+    }
+    Ok((outputs(&t.get_item(0)?)?, outputs(&t.get_item(1)?)?))
+}
+
+fn list_arg<'py>(py: Python<'py>, vs: Vec<Value>) -> Result<Bound<'py, PyList>, Failure> {
+    arrays(py, vs).map_err(Failure::Py)
+}
+
+/// `custom_jvp_call(fun, rule, args)`: `fun(*args)` whose derivative is given by
+/// `rule(primals, tangents) -> (outputs, output_tangents)` (flat lists).
+#[pyfunction]
+pub fn custom_jvp_call<'py>(
+    py: Python<'py>,
+    fun: &Bound<'py, PyAny>,
+    rule: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let vals = values(args)?;
+    let outs = transform::custom_jvp_call(
+        &vals,
+        |ins| call_flat(fun, ins),
+        |p, t| {
+            let out = rule
+                .call1((list_arg(py, p)?, list_arg(py, t)?))
+                .map_err(Failure::Py)?;
+            pair(&out, "a custom_jvp rule").map_err(Failure::Py)
+        },
+    )
+    .map_err(|e| e.into_pyerr(py))?;
+    arrays(py, outs)
+}
+
+/// `custom_vjp_call(fun, fwd, bwd, args)`: `fun(*args)` differentiated in reverse mode by
+/// `fwd(primals) -> (outputs, residuals)` and `bwd(residuals, cotangents) -> cotangents`.
+#[pyfunction]
+pub fn custom_vjp_call<'py>(
+    py: Python<'py>,
+    fun: &Bound<'py, PyAny>,
+    fwd: &Bound<'py, PyAny>,
+    bwd: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let vals = values(args)?;
+    let bwd_fn: Py<PyAny> = bwd.clone().unbind();
+    let backward: std::sync::Arc<transform::BackwardFn> =
+        std::sync::Arc::new(move |res: &[Value], cts: &[Value]| {
+            Python::attach(|py| {
+                let call = || -> PyResult<Vec<Value>> {
+                    let out = bwd_fn
+                        .bind(py)
+                        .call1((arrays(py, res.to_vec())?, arrays(py, cts.to_vec())?))?;
+                    outputs(&out)
+                };
+                call().map_err(|e| {
+                    let msg = e.value(py).to_string();
+                    // The Python exception is kept as the message of a runtime error.
+                    Error::Backend(format!("custom_vjp backward function raised: {msg}"))
+                })
+            })
+        });
+    let outs = transform::custom_vjp_call(
+        &vals,
+        |ins| call_flat(fun, ins),
+        |p| {
+            let out = fwd.call1((list_arg(py, p)?,)).map_err(Failure::Py)?;
+            pair(&out, "a custom_vjp forward function").map_err(Failure::Py)
+        },
+        backward,
+    )
+    .map_err(|e| e.into_pyerr(py))?;
+    arrays(py, outs)
+}

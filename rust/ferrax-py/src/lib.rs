@@ -23,6 +23,8 @@ fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autodiff::jvp, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::linearize, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::stop_gradient, m)?)?;
+    m.add_function(wrap_pyfunction!(autodiff::custom_jvp_call, m)?)?;
+    m.add_function(wrap_pyfunction!(autodiff::custom_vjp_call, m)?)?;
     functions::register(m)?;
     Ok(())
 }

@@ -167,6 +167,7 @@ prims! {
     Sort(Sort),
     DotGeneral(DotGeneral),
     StopGradient(StopGradient),
+    CustomVjpLinear(crate::transform::CustomVjpLinear),
 }
 
 impl fmt::Display for Prim {

@@ -176,6 +176,74 @@ impl Reduce {
     }
 }
 
+impl Cumulative {
+    /// The tangent of `cumprod`/`cummax`/`cummin` as a parallel prefix scan over pairs
+    /// `(value, tangent)` with the derivative of the combining operation (log2(n) rounds of
+    /// shift-and-combine, using only primitives with JVP and transpose rules). Exact with
+    /// zeros (no division); ties in max/min share the derivative as `max`'s rule does.
+    fn scan_tangent(&self, x: &Value, t: &Value) -> Result<Value> {
+        let axis = self.axis;
+        let n = x.shape()[axis];
+        let flip = |v: &Value| -> Result<Value> {
+            if self.reverse {
+                lax::rev(v, &[axis])
+            } else {
+                Ok(v.clone())
+            }
+        };
+        let (mut a, mut da) = (flip(x)?, flip(t)?);
+        let identity = match self.op {
+            CumOp::Prod => 1.0,
+            CumOp::Max => f64::NEG_INFINITY,
+            CumOp::Min => f64::INFINITY,
+            CumOp::Sum => 0.0,
+        };
+        let shift = |v: &Value, by: usize, fill: f64| -> Result<Value> {
+            let mut config = vec![(0i64, 0i64, 0i64); v.shape().len()];
+            config[axis] = (by as i64, -(by as i64), 0);
+            bind1(super::Pad { config }, &[v.clone(), scalar(fill, v)])
+        };
+        let mut offset = 1;
+        while offset < n {
+            let (sa, sda) = (shift(&a, offset, identity)?, shift(&da, offset, 0.0)?);
+            let (na, nda) = match self.op {
+                CumOp::Prod => {
+                    let na = mul(&sa, &a)?;
+                    let nda = lax::binary(BinaryOp::Add, &mul(&sda, &a)?, &mul(&sa, &da)?)?;
+                    (na, nda)
+                }
+                _ => {
+                    let op = if self.op == CumOp::Max {
+                        BinaryOp::Max
+                    } else {
+                        BinaryOp::Min
+                    };
+                    let na = lax::binary(op, &sa, &a)?;
+                    let (hit_s, hit) = (
+                        lax::binary(BinaryOp::Eq, &sa, &na)?,
+                        lax::binary(BinaryOp::Eq, &a, &na)?,
+                    );
+                    let (zero, one, half) = (scalar(0.0, x), scalar(1.0, x), scalar(0.5, x));
+                    let w_s = lax::select_n(
+                        &hit_s,
+                        &[
+                            zero.clone(),
+                            lax::select_n(&hit, &[one.clone(), half.clone()])?,
+                        ],
+                    )?;
+                    let w = lax::select_n(&hit, &[zero, lax::select_n(&hit_s, &[one, half])?])?;
+                    let nda = lax::binary(BinaryOp::Add, &mul(&sda, &w_s)?, &mul(&da, &w)?)?;
+                    (na, nda)
+                }
+            };
+            a = na;
+            da = nda;
+            offset *= 2;
+        }
+        flip(&da)
+    }
+}
+
 /// Which extremum an arg-reduction finds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArgOp {
@@ -286,11 +354,14 @@ impl Primitive for Cumulative {
     fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
         match self.op {
             CumOp::Sum => linear_jvp(self.clone().into(), primals, tangents, 1),
-            _ if tangents[0].is_none() => Ok((vec![bind1(self.clone(), primals)?], vec![None])),
-            _ => Err(Error::NotImplemented {
-                prim: self.name().into(),
-                rule: "jvp".into(),
-            }),
+            _ => {
+                let y = bind1(self.clone(), primals)?;
+                let t = match &tangents[0] {
+                    Some(t) if differentiable(y.aval()) => Some(self.scan_tangent(&primals[0], t)?),
+                    _ => None,
+                };
+                Ok((vec![y], vec![t]))
+            }
         }
     }
 

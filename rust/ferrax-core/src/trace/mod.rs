@@ -78,6 +78,15 @@ pub fn bind(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
     }
 }
 
+/// The level of the innermost trace among `values` if it is a forward-mode (JVP) trace.
+pub fn innermost_jvp_level(values: &[Value]) -> Option<usize> {
+    let level = values.iter().map(Value::level).max().unwrap_or(0);
+    match main_at(level) {
+        Some(MainTrace::Jvp) => Some(level),
+        _ => None,
+    }
+}
+
 /// Applies a primitive with exactly one output.
 pub fn bind1(prim: impl Into<Prim>, inputs: &[Value]) -> Result<Value> {
     let prim = prim.into();

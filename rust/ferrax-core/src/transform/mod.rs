@@ -2,7 +2,9 @@
 //! the linear tangent program staged), and reverse mode (`vjp`: linearize, then transpose).
 
 mod autodiff;
+mod custom;
 mod transpose;
 
 pub use autodiff::{jvp, linearize, vjp, Linearized};
+pub use custom::{custom_jvp_call, custom_vjp_call, BackwardFn, CustomVjpLinear};
 pub use transpose::backward;
