@@ -81,7 +81,9 @@ def frameworks(small_x, small_y, large):
     )
     if jax is not None:
         put = jax.device_put
-        out.append(("jax", jjnp, put(small_x), put(small_y), put(large), lambda r: r.block_until_ready()))
+        out.append(
+            ("jax", jjnp, put(small_x), put(small_y), put(large), lambda r: r.block_until_ready())
+        )
     return out
 
 

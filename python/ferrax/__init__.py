@@ -6,8 +6,22 @@ Use it as JAX is used::
     import ferrax.numpy as jnp
 """
 
-from . import errors, lax, numpy
+from . import errors, lax, numpy, tree_util
 from ._api import block_until_ready, device_get, make_jaxpr
+from ._autodiff import (
+    checkpoint,
+    grad,
+    hessian,
+    jacfwd,
+    jacrev,
+    jvp,
+    linearize,
+    remat,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
+from ._custom import custom_jvp, custom_vjp
 from ._ferrax import Array
 from .config import config
 
@@ -17,10 +31,24 @@ __all__ = [
     "Array",
     "__version__",
     "block_until_ready",
+    "checkpoint",
     "config",
+    "custom_jvp",
+    "custom_vjp",
     "device_get",
     "errors",
+    "grad",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
     "lax",
+    "linearize",
     "make_jaxpr",
     "numpy",
+    "remat",
+    "stop_gradient",
+    "tree_util",
+    "value_and_grad",
+    "vjp",
 ]

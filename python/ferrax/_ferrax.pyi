@@ -274,3 +274,62 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Array:
 
 def dot(x: ArrayLike, y: ArrayLike) -> Array:
     """NumPy dot: contracts the last axis of x with the second-to-last of y."""
+
+# --- autodiff (flat lists of arrays; pytrees are handled in ferrax._autodiff) --------------
+class LinearFunction:
+    """A function linearized at a point: the recorded linear (tangent) program."""
+
+    @property
+    def out_avals(self) -> list[tuple[list[int], str, bool]]: ...
+    def __call__(self, *tangents: ArrayLike) -> list[Array]:
+        """Tangents of the inputs to tangents of the outputs."""
+
+    def transpose_apply(self, *cotangents: ArrayLike) -> list[Array]:
+        """Cotangents of the outputs to cotangents of the inputs (the backward pass)."""
+
+def jvp(
+    fun: Callable[..., Any], primals: Sequence[ArrayLike], tangents: Sequence[ArrayLike]
+) -> tuple[list[Array], list[Array]]: ...
+def linearize(
+    fun: Callable[..., Any], primals: Sequence[ArrayLike]
+) -> tuple[list[Array], LinearFunction]: ...
+def stop_gradient(x: ArrayLike) -> Array: ...
+def custom_jvp_call(
+    fun: Callable[..., Any],
+    rule: Callable[[list[Array], list[Array]], tuple[list[Any], list[Any]]],
+    args: Sequence[ArrayLike],
+) -> list[Array]: ...
+def custom_vjp_call(
+    fun: Callable[..., Any],
+    fwd: Callable[[list[Array]], tuple[list[Any], list[Any]]],
+    bwd: Callable[[list[Array], list[Array]], list[Any]],
+    args: Sequence[ArrayLike],
+) -> list[Array]: ...
+
+# --- pytrees -------------------------------------------------------------------------------
+class PyTreeDef:
+    """The structure of a pytree; hashable and comparable."""
+
+    @property
+    def num_leaves(self) -> int: ...
+    @property
+    def num_nodes(self) -> int: ...
+    def children(self) -> list[PyTreeDef]: ...
+    def node_data(self) -> Any: ...
+    def unflatten(self, leaves: Any) -> Any: ...
+    def flatten_up_to(self, tree: Any) -> list[Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def tree_flatten(
+    tree: Any, is_leaf: Callable[[Any], bool] | None = None
+) -> tuple[list[Any], PyTreeDef]: ...
+def tree_flatten_with_path(
+    tree: Any, is_leaf: Callable[[Any], bool] | None = None
+) -> tuple[list[tuple[tuple[Any, ...], Any]], PyTreeDef]: ...
+def register_pytree_node(
+    nodetype: type,
+    flatten: Callable[[Any], tuple[Any, Any]],
+    unflatten: Callable[[Any, Any], Any],
+    flatten_with_keys: Callable[[Any], tuple[Any, Any]] | None = None,
+) -> None: ...

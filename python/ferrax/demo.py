@@ -52,11 +52,40 @@ def main():
     print(jax.make_jaxpr(jnp.sin)(jnp.ones(3)))
     print(jax.make_jaxpr(lambda v: jnp.tanh(v) * 2.0 + jnp.sum(v))(jnp.ones(3)))
 
+    section("autodiff")
+    autodiff_tour()
+
     section("errors")
     try:
         jnp.ones(3) + jnp.ones(4)
     except jax.errors.FerraxError as e:
         print(f"{type(e).__name__}: {e}")
+
+
+def autodiff_tour():
+    """grad, jvp, vjp and nesting on a logistic-regression model."""
+    rng = np.random.default_rng(1)
+    X = jnp.asarray(rng.standard_normal((4, 3)).astype(np.float32))
+    y = jnp.asarray(np.array([True, False, True, True]))
+    W, b = jnp.asarray(np.array([0.5, -1.0, 0.25], np.float32)), 0.1
+
+    def predict(W, b, X):
+        return 1 / (1 + jnp.exp(-(X @ W + b)))
+
+    def loss(W, b):
+        p = predict(W, b, X)
+        return -jnp.sum(jnp.where(y, jnp.log(p), jnp.log(1 - p)))
+
+    gW, gb = jax.grad(loss, argnums=(0, 1))(W, b)
+    print("grad of the NLL w.r.t. (W, b):", gW, gb)
+    print("closed form X^T (p - y):      ", X.T @ (predict(W, b, X) - y.astype("float32")))
+    _, jv = jax.jvp(lambda w: predict(w, b, X), (W,), (jnp.ones(3),))
+    print("jvp of predict along ones:", jv)
+    _, pull = jax.vjp(lambda w: predict(w, b, X), W)
+    print("vjp row 0 of the Jacobian:", pull(jnp.asarray([1.0, 0.0, 0.0, 0.0]))[0])
+    nested = jax.grad(lambda x: x * jax.grad(lambda z: x + z)(1.0))(2.0)
+    print("d/dx (x * d/dy (x + y)) =", float(nested))
+    print(jax.make_jaxpr(jax.grad(lambda v: jnp.sin(v) * v))(1.0))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,13 @@ pub enum Payload {
         /// Its tangent (never a symbolic zero: those are plain values).
         tangent: Value,
     },
+    /// A batch of values (vmap): `val` has the batch at dimension `bdim`.
+    Batch {
+        /// The batched value.
+        val: Value,
+        /// Where its batch dimension is.
+        bdim: usize,
+    },
 }
 
 /// An array value as every API sees it: concrete, or a tracer of an active transformation.
@@ -152,7 +159,7 @@ impl Value {
             Value::Concrete(c) => Some(c),
             Value::Tracer(t) => match &t.payload {
                 Payload::Jvp { primal, .. } => primal.concrete_primal(),
-                Payload::Stage(_) => None,
+                Payload::Stage(_) | Payload::Batch { .. } => None,
             },
         }
     }

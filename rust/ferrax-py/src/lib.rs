@@ -8,6 +8,7 @@ mod autodiff;
 mod convert;
 mod errors;
 mod functions;
+mod pytree;
 mod staging;
 
 use pyo3::prelude::*;
@@ -25,6 +26,10 @@ fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autodiff::stop_gradient, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::custom_jvp_call, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::custom_vjp_call, m)?)?;
+    m.add_class::<pytree::PyTreeDef>()?;
+    m.add_function(wrap_pyfunction!(pytree::tree_flatten, m)?)?;
+    m.add_function(wrap_pyfunction!(pytree::tree_flatten_with_path, m)?)?;
+    m.add_function(wrap_pyfunction!(pytree::register_pytree_node, m)?)?;
     functions::register(m)?;
     Ok(())
 }

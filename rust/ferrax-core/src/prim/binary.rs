@@ -4,6 +4,7 @@
 //! the NumPy-style layer in `ops`.
 
 use super::ad::{add_tangents, differentiable, fit, mul, or_zeros, scalar, unfit};
+use super::batching::{elementwise, BatchResult};
 use super::{expect_arity, JvpResult, LinArg, Primitive, UnaryOp};
 use crate::aval::Aval;
 use crate::dtype::{DType, Kind};
@@ -211,6 +212,10 @@ impl Primitive for BinaryOp {
             }),
         }
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        elementwise(&(*self).into(), args, dims, size)
+    }
 }
 
 /// A partial derivative of a binary op, in the form that keeps tangents linear.
@@ -338,6 +343,10 @@ impl Primitive for SelectN {
         }
         Ok(out)
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        elementwise(&self.clone().into(), args, dims, size)
+    }
 }
 
 /// `clamp(lo, x, hi)`: `min(max(x, lo), hi)`; `lo`/`hi` are scalars or shaped like `x`.
@@ -392,5 +401,9 @@ impl Primitive for Clamp {
         let t = add_tangents(pick(inside, &tangents[1])?, pick(below, &tangents[0])?)?;
         let t = add_tangents(t, pick(above, &tangents[2])?)?;
         Ok((vec![z], vec![t]))
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        elementwise(&self.clone().into(), args, dims, size)
     }
 }

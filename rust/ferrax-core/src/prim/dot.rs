@@ -1,6 +1,7 @@
 //! `dot_general`: the one contraction primitive (matmul, batched matmul, tensordot, einsum).
 
 use super::ad::{add_tangents, differentiable};
+use super::batching::{phys, BatchResult};
 use super::{expect_arity, tuple, JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
 use crate::dtype::DType;
@@ -158,6 +159,43 @@ impl Primitive for DotGeneral {
             out[1] = Some(self.transpose_operand(ct, lhs, ra, la, false)?);
         }
         Ok(out)
+    }
+
+    /// The batch dimension becomes a batch dimension of the product when both operands have
+    /// one, or a free dimension of the one that has it: one `dot_general` either way.
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        let (dl, dr) = (dims[0], dims[1]);
+        let map = |ds: &[usize], b: Option<usize>| -> Vec<usize> {
+            ds.iter().map(|&k| b.map_or(k, |b| phys(k, b))).collect()
+        };
+        let mut p = DotGeneral {
+            lhs_contract: map(&self.lhs_contract, dl),
+            rhs_contract: map(&self.rhs_contract, dr),
+            lhs_batch: map(&self.lhs_batch, dl),
+            rhs_batch: map(&self.rhs_batch, dr),
+            preferred_element_type: self.preferred_element_type,
+        };
+        let out_b = match (dl, dr) {
+            (Some(l), Some(r)) => {
+                p.lhs_batch.insert(0, l);
+                p.rhs_batch.insert(0, r);
+                0
+            }
+            (Some(l), None) => {
+                let free =
+                    DotGeneral::free_dims(args[0].shape().len(), &p.lhs_contract, &p.lhs_batch);
+                p.lhs_batch.len() + free.iter().filter(|&&d| d < l).count()
+            }
+            (None, Some(r)) => {
+                let lfree =
+                    DotGeneral::free_dims(args[0].shape().len(), &p.lhs_contract, &p.lhs_batch);
+                let rfree =
+                    DotGeneral::free_dims(args[1].shape().len(), &p.rhs_contract, &p.rhs_batch);
+                p.lhs_batch.len() + lfree.len() + rfree.iter().filter(|&&d| d < r).count()
+            }
+            (None, None) => return Ok((vec![bind1(self.clone(), args)?], vec![None])),
+        };
+        Ok((vec![bind1(p, args)?], vec![Some(out_b)]))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Static and dynamic slicing.
 
 use super::ad::{linear_jvp, scalar, zeros};
+use super::batching::{at_front, unbatchable, BatchResult};
 use super::{expect_arity, tuple, JvpResult, LinArg, Pad, Primitive};
 use crate::aval::Aval;
 use crate::error::Result;
@@ -8,6 +9,14 @@ use crate::shape::fmt_shape;
 use crate::trace::bind1;
 use crate::value::Value;
 use crate::{type_err, value_err};
+
+/// A zero start index of the same dtype as the given ones (int32 when there are none).
+fn zero_index(starts: &[Value]) -> Value {
+    let dtype = starts
+        .first()
+        .map_or(crate::dtype::DType::I32, Value::dtype);
+    Value::scalar(crate::data::Scalar::Int(0), dtype, false)
+}
 
 /// The constant start indices of a dynamic slice being transposed.
 fn const_starts(name: &str, args: &[LinArg]) -> Result<Vec<Value>> {
@@ -94,6 +103,24 @@ impl Primitive for Slice {
             &[ct.clone(), scalar(0.0, ct)],
         )?)])
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let b = dims[0].unwrap_or(0);
+        let (mut start, mut limit, mut strides) = (
+            self.start_indices.clone(),
+            self.limit_indices.clone(),
+            self.strides.clone(),
+        );
+        start.insert(b, 0);
+        limit.insert(b, size);
+        strides.insert(b, 1);
+        let s = Slice {
+            start_indices: start,
+            limit_indices: limit,
+            strides,
+        };
+        Ok((vec![bind1(s, args)?], vec![dims[0]]))
+    }
 }
 
 fn check_start_indices(name: &str, x: &Aval, starts: &[&Aval]) -> Result<()> {
@@ -157,6 +184,24 @@ impl Primitive for DynamicSlice {
         out[0] = Some(bind1(DynamicUpdateSlice, &ins)?);
         Ok(out)
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        if dims[1..].iter().any(Option::is_some) {
+            return Err(unbatchable(
+                "dynamic_slice",
+                "batched start indices need a gather",
+            ));
+        }
+        let mut ins = vec![at_front(&args[0], dims[0], size)?];
+        ins.push(zero_index(&args[1..]));
+        ins.extend_from_slice(&args[1..]);
+        let mut sizes = vec![size];
+        sizes.extend_from_slice(&self.slice_sizes);
+        Ok((
+            vec![bind1(DynamicSlice { slice_sizes: sizes }, &ins)?],
+            vec![Some(0)],
+        ))
+    }
 }
 
 /// `dynamic_update_slice(x, update, *starts)`: `x` with a window replaced by `update`,
@@ -219,5 +264,21 @@ impl Primitive for DynamicUpdateSlice {
             )?);
         }
         Ok(out)
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        if dims[2..].iter().any(Option::is_some) {
+            return Err(unbatchable(
+                "dynamic_update_slice",
+                "batched start indices need a scatter",
+            ));
+        }
+        let mut ins = vec![
+            at_front(&args[0], dims[0], size)?,
+            at_front(&args[1], dims[1], size)?,
+        ];
+        ins.push(zero_index(&args[2..]));
+        ins.extend_from_slice(&args[2..]);
+        Ok((vec![bind1(DynamicUpdateSlice, &ins)?], vec![Some(0)]))
     }
 }

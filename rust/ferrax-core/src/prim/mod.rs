@@ -5,6 +5,7 @@
 //! exhaustive matches, `Eq + Hash` for cache keys, `Display` printing the parameters).
 
 pub mod ad;
+pub mod batching;
 mod binary;
 mod dot;
 mod index;
@@ -46,6 +47,10 @@ pub trait Primitive {
     /// Tangent computations must be linear in `tangents` and use only primitives that have a
     /// transpose rule, so that reverse mode is this rule transposed.
     fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult;
+    /// Batching rule (vmap): the outputs for operands `args` whose batch dimensions are
+    /// `dims` (`None`: not batched), with `size` examples; produces batched primitives, never
+    /// a loop over examples.
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> batching::BatchResult;
     /// Transpose rule of a primitive linear in its `Linear` arguments: the cotangents of those
     /// arguments given the cotangents of the outputs (`None` entries for `Const` arguments).
     fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
@@ -132,6 +137,9 @@ macro_rules! prims {
             }
             fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
                 match self { $(Prim::$variant(p) => p.transpose(cts, args),)* }
+            }
+            fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> batching::BatchResult {
+                match self { $(Prim::$variant(p) => p.batch(args, dims, size),)* }
             }
         }
 

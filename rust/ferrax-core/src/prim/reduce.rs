@@ -1,6 +1,7 @@
 //! Reductions, arg-reductions and cumulative scans.
 
 use super::ad::{differentiable, linear_jvp, mul, scalar};
+use super::batching::{phys, BatchResult};
 use super::shape::py_bool;
 use super::{expect_arity, tuple, BinaryOp, JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
@@ -111,6 +112,13 @@ impl Primitive for Reduce {
         let a = args[0].aval();
         let kept: Vec<usize> = (0..a.ndim()).filter(|d| !self.axes.contains(d)).collect();
         Ok(vec![Some(lax::broadcast_in_dim(ct, &a.shape, &kept)?)])
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        let b = dims[0].unwrap_or(0);
+        let axes: Vec<usize> = self.axes.iter().map(|&a| phys(a, b)).collect();
+        let out_b = dims[0].map(|b| b - axes.iter().filter(|&&a| a < b).count());
+        Ok((vec![lax::reduce(self.op, &args[0], &axes)?], vec![out_b]))
     }
 }
 
@@ -303,6 +311,18 @@ impl Primitive for ArgReduce {
     fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
         Ok((vec![bind1(self.clone(), primals)?], vec![None]))
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        let b = dims[0].unwrap_or(0);
+        let axis = phys(self.axis, b);
+        let out_b = dims[0].map(|b| if axis < b { b - 1 } else { b });
+        let p = ArgReduce {
+            op: self.op,
+            axis,
+            index_dtype: self.index_dtype,
+        };
+        Ok((vec![bind1(p, args)?], vec![out_b]))
+    }
 }
 
 /// The operation of a cumulative scan.
@@ -382,5 +402,15 @@ impl Primitive for Cumulative {
             reverse: !self.reverse,
         };
         Ok(vec![Some(bind1(rev, std::slice::from_ref(ct))?)])
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        let b = dims[0].unwrap_or(0);
+        let p = Cumulative {
+            op: self.op,
+            axis: phys(self.axis, b),
+            reverse: self.reverse,
+        };
+        Ok((vec![bind1(p, args)?], vec![dims[0]]))
     }
 }

@@ -1,6 +1,7 @@
 //! Primitives that move, create or retype elements without arithmetic.
 
 use super::ad::{differentiable, linear_jvp, scalar};
+use super::batching::{at_front, phys, same_layout, unbatchable, BatchResult};
 use super::{expect_arity, tuple, JvpResult, LinArg, Primitive, ReduceOp};
 use crate::aval::Aval;
 use crate::dtype::DType;
@@ -65,6 +66,10 @@ impl Primitive for ConvertElementType {
         let a = args[0].aval();
         ct1(cts, |ct| lax::convert(ct, a.dtype, a.weak))
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        same_layout(&self.clone().into(), args, dims)
+    }
 }
 
 pub(crate) fn py_bool(b: bool) -> String {
@@ -110,6 +115,10 @@ impl Primitive for Iota {
 
     fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
         Ok((vec![bind1(self.clone(), primals)?], vec![None]))
+    }
+
+    fn batch(&self, args: &[Value], _dims: &[Option<usize>], _size: usize) -> BatchResult {
+        Ok((vec![bind1(self.clone(), args)?], vec![None]))
     }
 }
 
@@ -174,6 +183,15 @@ impl Primitive for BroadcastInDim {
             lax::reshape(&r, &a.shape)
         })
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let x = at_front(&args[0], dims[0], size)?;
+        let mut shape = vec![size];
+        shape.extend_from_slice(&self.shape);
+        let mut bd = vec![0];
+        bd.extend(self.broadcast_dimensions.iter().map(|d| d + 1));
+        Ok((vec![lax::broadcast_in_dim(&x, &shape, &bd)?], vec![Some(0)]))
+    }
 }
 
 /// `reshape`: same elements in row-major order, another shape.
@@ -213,6 +231,13 @@ impl Primitive for Reshape {
         let a = args[0].aval().clone();
         ct1(cts, |ct| lax::reshape(ct, &a.shape))
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let x = at_front(&args[0], dims[0], size)?;
+        let mut shape = vec![size];
+        shape.extend_from_slice(&self.new_sizes);
+        Ok((vec![lax::reshape(&x, &shape)?], vec![Some(0)]))
+    }
 }
 
 /// `transpose`: output dimension `i` is operand dimension `permutation[i]`.
@@ -247,6 +272,13 @@ impl Primitive for Transpose {
             inverse[p] = i;
         }
         ct1(cts, |ct| lax::transpose(ct, &inverse))
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let x = at_front(&args[0], dims[0], size)?;
+        let mut perm = vec![0];
+        perm.extend(self.permutation.iter().map(|p| p + 1));
+        Ok((vec![lax::transpose(&x, &perm)?], vec![Some(0)]))
     }
 }
 
@@ -290,6 +322,12 @@ impl Primitive for Squeeze {
     fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
         let a = args[0].aval().clone();
         ct1(cts, |ct| lax::reshape(ct, &a.shape))
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let x = at_front(&args[0], dims[0], size)?;
+        let d: Vec<usize> = self.dimensions.iter().map(|d| d + 1).collect();
+        Ok((vec![lax::squeeze(&x, &d)?], vec![Some(0)]))
     }
 }
 
@@ -338,6 +376,12 @@ impl Primitive for ExpandDims {
         let a = args[0].aval().clone();
         ct1(cts, |ct| lax::reshape(ct, &a.shape))
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let x = at_front(&args[0], dims[0], size)?;
+        let d: Vec<usize> = self.dimensions.iter().map(|d| d + 1).collect();
+        Ok((vec![lax::expand_dims(&x, &d)?], vec![Some(0)]))
+    }
 }
 
 /// `rev`: reverses the order of elements along the listed dimensions.
@@ -373,6 +417,12 @@ impl Primitive for Rev {
 
     fn transpose(&self, cts: &[Option<Value>], _args: &[LinArg]) -> Result<Vec<Option<Value>>> {
         ct1(cts, |ct| lax::rev(ct, &self.dimensions))
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        let b = dims[0].unwrap_or(0);
+        let d: Vec<usize> = self.dimensions.iter().map(|&k| phys(k, b)).collect();
+        Ok((vec![lax::rev(&args[0], &d)?], vec![dims[0]]))
     }
 }
 
@@ -453,6 +503,18 @@ impl Primitive for Concatenate {
             offset += shape[d];
         }
         Ok(out)
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let xs = args
+            .iter()
+            .zip(dims)
+            .map(|(v, d)| at_front(v, *d, size))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((
+            vec![lax::concatenate(&xs, self.dimension + 1)?],
+            vec![Some(0)],
+        ))
     }
 }
 
@@ -561,5 +623,15 @@ impl Primitive for Pad {
             None
         };
         Ok(vec![ct_x, ct_v])
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        if dims[1].is_some() {
+            return Err(unbatchable("pad", "a batched padding value"));
+        }
+        let b = dims[0].unwrap_or(0);
+        let mut config = self.config.clone();
+        config.insert(b, (0, 0, 0));
+        Ok((vec![bind1(Pad { config }, args)?], vec![dims[0]]))
     }
 }

@@ -1,6 +1,7 @@
 //! Multi-operand sort.
 
 use super::ad::differentiable;
+use super::batching::{at_front, BatchResult};
 use super::shape::py_bool;
 use super::{JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
@@ -108,5 +109,20 @@ impl Primitive for Sort {
             }
         }
         Ok(out)
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
+        let xs = args
+            .iter()
+            .zip(dims)
+            .map(|(v, d)| at_front(v, *d, size))
+            .collect::<Result<Vec<_>>>()?;
+        let p = Sort {
+            dimension: self.dimension + 1,
+            ..self.clone()
+        };
+        let outs = bind(&p.into(), &xs)?;
+        let n = outs.len();
+        Ok((outs, vec![Some(0); n]))
     }
 }

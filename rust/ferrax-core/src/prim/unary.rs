@@ -1,6 +1,7 @@
 //! Elementwise unary primitives: one enum, one shape rule.
 
 use super::ad::{differentiable, mul, scalar};
+use super::batching::{same_layout, BatchResult};
 use super::{expect_arity, BinaryOp, JvpResult, LinArg, Primitive};
 use crate::aval::Aval;
 use crate::dtype::{DType, Kind};
@@ -172,6 +173,10 @@ impl Primitive for UnaryOp {
             }),
         }
     }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        same_layout(&(*self).into(), args, dims)
+    }
 }
 
 impl UnaryOp {
@@ -236,5 +241,9 @@ impl Primitive for StopGradient {
     }
     fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
         Ok((vec![bind1(StopGradient, primals)?], vec![None]))
+    }
+
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        same_layout(&StopGradient.into(), args, dims)
     }
 }

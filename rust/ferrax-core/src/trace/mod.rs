@@ -5,6 +5,7 @@
 //! trace is the bottom: level 0, concrete data. Each transformation pushes a main trace with a
 //! higher level; values of outer levels are constants to inner ones.
 
+mod batch;
 mod eval;
 mod jvp;
 mod stage;
@@ -12,6 +13,7 @@ mod stage;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+pub use batch::{batch_tracer, unpack_batch, BatchGuard};
 pub use eval::eval_primitive;
 pub use jvp::{jvp_tracer, unpack_jvp, JvpGuard};
 pub use stage::{trace_to_jaxpr, trace_to_linear, StageBuilder};
@@ -27,6 +29,8 @@ pub(crate) enum MainTrace {
     Stage(Rc<RefCell<StageBuilder>>),
     /// Forward-mode differentiation.
     Jvp,
+    /// Vectorization over a batch of the given size.
+    Batch(usize),
 }
 
 thread_local! {
@@ -70,6 +74,7 @@ pub fn bind(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
     match main_at(level) {
         Some(MainTrace::Stage(builder)) => stage::process(&builder, level, prim, inputs),
         Some(MainTrace::Jvp) => jvp::process(level, prim, inputs),
+        Some(MainTrace::Batch(size)) => batch::process(level, size, prim, inputs),
         None => Err(Error::Concretization(format!(
             "{}: an operand is a tracer of a transformation that has already finished (a \
              leaked tracer); pass values out of transformed functions as outputs instead",

@@ -169,6 +169,18 @@ impl Primitive for CustomVjpLinear {
         })
     }
 
+    fn batch(
+        &self,
+        _args: &[Value],
+        _dims: &[Option<usize>],
+        _size: usize,
+    ) -> crate::prim::batching::BatchResult {
+        Err(crate::prim::batching::unbatchable(
+            "custom_vjp",
+            "vmap of the backward pass of a custom_vjp function",
+        ))
+    }
+
     /// The user's backward function on the stored residuals.
     fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
         let cts = cts
