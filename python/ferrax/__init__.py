@@ -23,6 +23,7 @@ from ._autodiff import (
 )
 from ._custom import custom_jvp, custom_vjp
 from ._ferrax import Array
+from ._vmap import vmap
 from .config import config
 
 __version__ = "0.1.0"
@@ -51,4 +52,5 @@ __all__ = [
     "tree_util",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

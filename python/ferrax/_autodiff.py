@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from . import _ferrax
+from ._vmap import vmap
 from .errors import FerraxTypeError, FerraxValueError
 from .tree_util import tree_flatten, tree_map, tree_unflatten
 
@@ -199,47 +200,36 @@ def grad(fun, argnums=0, has_aux=False):
     return grad_fun
 
 
+def _size(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
 def _basis(leaves):
-    """Standard basis directions over the flattened leaves: (leaf index, flat position)."""
-    for li, leaf in enumerate(leaves):
-        for k in range(int(np.prod(leaf.shape, dtype=np.int64))):
-            yield li, k
-
-
-def _one_hot(leaves, li, k):
-    out = []
-    for j, leaf in enumerate(leaves):
-        z = np.zeros(leaf.shape, dtype=np.dtype(leaf.dtype))
-        if j == li:
-            z.reshape(-1)[k] = 1
-        out.append(_ferrax.asarray(z))
+    """The standard basis of the flattened leaves, as one batched array per leaf:
+    leaf ``i`` gets shape ``(N, *shape_i)`` with ``N`` the total number of elements."""
+    sizes = [_size(x.shape) for x in leaves]
+    total = sum(sizes)
+    out, start = [], 0
+    for leaf, n in zip(leaves, sizes):
+        block = np.zeros((total, n), dtype=np.dtype(leaf.dtype))
+        block[start : start + n] = np.eye(n, dtype=block.dtype)
+        out.append(_ferrax.asarray(block.reshape((total, *leaf.shape))))
+        start += n
     return out
 
 
-def _assemble(out_leaves_per_dir, out_shapes, in_leaves, out_first):
-    """Stacks directional results into Jacobian blocks, one per (output, input) leaf pair."""
-    blocks = []
-    for o, oshape in enumerate(out_shapes):
-        row = []
-        start = 0
-        for leaf in in_leaves:
-            n = int(np.prod(leaf.shape, dtype=np.int64))
-            cols = [out_leaves_per_dir[d][o] for d in range(start, start + n)]
-            start += n
-            if cols:
-                stacked = _ferrax.reshape(
-                    _ferrax.concatenate([_ferrax.reshape(c, [1, -1]) for c in cols], 0),
-                    [n, -1],
-                )
-            else:
-                stacked = _ferrax.full((0, int(np.prod(oshape, dtype=np.int64))), 0.0)
-            if out_first:  # forward mode: columns are d out / d in_k
-                block = _ferrax.reshape(_ferrax.transpose(stacked), list(oshape) + list(leaf.shape))
-            else:  # reverse mode: rows are d out_k / d in
-                block = _ferrax.reshape(stacked, list(oshape) + list(leaf.shape))
-            row.append(block)
-        blocks.append(row)
-    return blocks
+def _rows(batched, leaves):
+    """Splits a batched result ``(N, ...)`` into the row blocks of each leaf."""
+    out, start = [], 0
+    for leaf in leaves:
+        n = _size(leaf.shape)
+        out.append(
+            _ferrax.slice(
+                batched, [start] + [0] * (batched.ndim - 1), [start + n, *batched.shape[1:]]
+            )
+        )
+        start += n
+    return out
 
 
 def _jacobian(fun, argnums, has_aux, forward):
@@ -256,32 +246,31 @@ def _jacobian(fun, argnums, has_aux, forward):
         out, vjp_fn = res[0], res[1]
         out_leaves, out_tree = tree_flatten(out)
         out_leaves = [_as_array(x) for x in out_leaves]
+        blocks = []
         if forward:
-            dirs = [
-                tree_flatten(jvp(f, diff, tree_unflatten(in_tree, _one_hot(in_leaves, li, k)))[1])[
-                    0
-                ]
-                for li, k in _basis(in_leaves)
-            ]
-            blocks = _assemble(dirs, [o.shape for o in out_leaves], in_leaves, True)
-        else:
-            rows = {o: [] for o in range(len(out_leaves))}
-            for lo, k in _basis(out_leaves):
-                ct = tree_unflatten(out_tree, _one_hot(out_leaves, lo, k))
-                rows[lo].append(tree_flatten(vjp_fn(ct))[0])
-            blocks = []
-            for o, oleaf in enumerate(out_leaves):
+            # One batched JVP over the basis of the inputs: rows are d out / d in_k.
+            def push(*basis):
+                return tree_flatten(jvp(f, diff, tree_unflatten(in_tree, list(basis)))[1])[0]
+
+            cols = vmap(push)(*_basis(in_leaves))
+            for o, oleaf in zip(cols, out_leaves):
                 row = []
-                for i, leaf in enumerate(in_leaves):
-                    parts = [_ferrax.reshape(r[i], [1, -1]) for r in rows[o]]
-                    n_in = int(np.prod(leaf.shape, dtype=np.int64))
-                    if parts:
-                        stacked = _ferrax.concatenate(parts, 0)
-                    else:
-                        stacked = _ferrax.full((0, n_in), 0.0, str(np.dtype(leaf.dtype)))
-                    row.append(_ferrax.reshape(stacked, list(oleaf.shape) + list(leaf.shape)))
+                for part, leaf in zip(_rows(o, in_leaves), in_leaves):
+                    moved = _ferrax.transpose(part, list(range(1, part.ndim)) + [0])
+                    row.append(_ferrax.reshape(moved, [*oleaf.shape, *leaf.shape]))
                 blocks.append(row)
-        # Nest as the output structure of (input structure of blocks).
+        else:
+            # One batched VJP over the basis of the outputs: rows are d out_k / d in.
+            def pull(*basis):
+                return tree_flatten(vjp_fn(tree_unflatten(out_tree, list(basis))))[0]
+
+            rows = vmap(pull)(*_basis(out_leaves))
+            for k, oleaf in enumerate(out_leaves):
+                row = []
+                for r, leaf in zip(rows, in_leaves):
+                    part = _rows(r, out_leaves)[k]
+                    row.append(_ferrax.reshape(part, [*oleaf.shape, *leaf.shape]))
+                blocks.append(row)
         per_out = [tree_unflatten(in_tree, row) for row in blocks]
         if isinstance(argnums, int):
             per_out = [p[0] for p in per_out]
@@ -292,12 +281,12 @@ def _jacobian(fun, argnums, has_aux, forward):
 
 
 def jacfwd(fun, argnums=0, has_aux=False):
-    """The Jacobian by forward mode (one JVP per input element)."""
+    """The Jacobian by forward mode: a JVP vmapped over the basis of the inputs."""
     return functools.wraps(fun)(_jacobian(fun, argnums, has_aux, forward=True))
 
 
 def jacrev(fun, argnums=0, has_aux=False):
-    """The Jacobian by reverse mode (one VJP per output element)."""
+    """The Jacobian by reverse mode: a VJP vmapped over the basis of the outputs."""
     return functools.wraps(fun)(_jacobian(fun, argnums, has_aux, forward=False))
 
 

@@ -240,3 +240,30 @@ pub fn custom_vjp_call<'py>(
     .map_err(|e| e.into_pyerr(py))?;
     arrays(py, outs)
 }
+
+/// `vmap(fun, args, in_axes, axis_size) -> (outputs, batched)`: outputs have the batch first
+/// where `batched` is true; `in_axes` holds a non-negative axis or `None` per argument.
+#[pyfunction]
+pub fn vmap<'py>(
+    py: Python<'py>,
+    fun: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyAny>,
+    in_axes: Vec<Option<usize>>,
+    axis_size: usize,
+) -> PyResult<(Bound<'py, PyList>, Vec<bool>)> {
+    let vals = values(args)?;
+    if vals.len() != in_axes.len() {
+        return Err(to_pyerr(
+            py,
+            ferrax_core::value_err!(
+                "vmap: {} in_axes entries for {} arguments",
+                in_axes.len(),
+                vals.len()
+            ),
+        ));
+    }
+    let (outs, batched) =
+        transform::vmap_front(|ins| call_flat(fun, ins), &vals, &in_axes, axis_size)
+            .map_err(|e| e.into_pyerr(py))?;
+    Ok((arrays(py, outs)?, batched))
+}

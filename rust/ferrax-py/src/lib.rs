@@ -26,6 +26,7 @@ fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(autodiff::stop_gradient, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::custom_jvp_call, m)?)?;
     m.add_function(wrap_pyfunction!(autodiff::custom_vjp_call, m)?)?;
+    m.add_function(wrap_pyfunction!(autodiff::vmap, m)?)?;
     m.add_class::<pytree::PyTreeDef>()?;
     m.add_function(wrap_pyfunction!(pytree::tree_flatten, m)?)?;
     m.add_function(wrap_pyfunction!(pytree::tree_flatten_with_path, m)?)?;

@@ -186,6 +186,23 @@ impl Primitive for DotGeneral {
                     DotGeneral::free_dims(args[0].shape().len(), &p.lhs_contract, &p.lhs_batch);
                 p.lhs_batch.len() + free.iter().filter(|&&d| d < l).count()
             }
+            (None, Some(r))
+                if DotGeneral::free_dims(args[1].shape().len(), &p.rhs_contract, &p.rhs_batch)
+                    == [r] =>
+            {
+                // The batch is the rhs's only free dimension: swap the operands so that it
+                // lands right after the batch dimensions, where the per-example layout
+                // (lhs free dims after it) wants it, with no transpose.
+                let swapped = DotGeneral {
+                    lhs_contract: p.rhs_contract.clone(),
+                    rhs_contract: p.lhs_contract.clone(),
+                    lhs_batch: p.rhs_batch.clone(),
+                    rhs_batch: p.lhs_batch.clone(),
+                    preferred_element_type: p.preferred_element_type,
+                };
+                let out = bind1(swapped, &[args[1].clone(), args[0].clone()])?;
+                return Ok((vec![out], vec![Some(p.lhs_batch.len())]));
+            }
             (None, Some(r)) => {
                 let lfree =
                     DotGeneral::free_dims(args[0].shape().len(), &p.lhs_contract, &p.lhs_batch);

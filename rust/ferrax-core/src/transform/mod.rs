@@ -9,4 +9,4 @@ mod vmap;
 pub use autodiff::{jvp, linearize, vjp, Linearized};
 pub use custom::{custom_jvp_call, custom_vjp_call, BackwardFn, CustomVjpLinear};
 pub use transpose::backward;
-pub use vmap::vmap;
+pub use vmap::{vmap, vmap_front};

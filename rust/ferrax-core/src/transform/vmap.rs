@@ -75,3 +75,34 @@ pub fn vmap<E: From<Error>>(
     }
     Ok(result)
 }
+
+/// Like [`vmap`], but returns every output with its batch first, and whether it depends on
+/// the mapped arguments at all (unbatched outputs are returned as they are), so that the
+/// caller can place axes once the output structure is known.
+pub fn vmap_front<E: From<Error>>(
+    f: impl FnOnce(Vec<Value>) -> Res<Vec<Value>, E>,
+    args: &[Value],
+    in_axes: &[Option<usize>],
+    size: usize,
+) -> Res<(Vec<Value>, Vec<bool>), E> {
+    let guard = BatchGuard::new(size);
+    let level = guard.level;
+    let ins = args
+        .iter()
+        .zip(in_axes)
+        .map(|(a, d)| batch_tracer(level, a.clone(), *d))
+        .collect();
+    let outs = f(ins)?;
+    drop(guard);
+    let mut vals = Vec::with_capacity(outs.len());
+    let mut batched = Vec::with_capacity(outs.len());
+    for o in &outs {
+        let (val, bdim) = unpack_batch(level, o);
+        batched.push(bdim.is_some());
+        vals.push(match bdim {
+            Some(b) => move_axis(&val, b, 0)?,
+            None => val,
+        });
+    }
+    Ok((vals, batched))
+}
