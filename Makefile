@@ -35,6 +35,8 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 bench: build $(BENCH_VENV)/.installed
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/eager.py
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/autodiff.py
+	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/vmap.py
+	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/jit.py
 
 fmt:
 	cargo fmt --all

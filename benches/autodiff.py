@@ -12,36 +12,15 @@ system pays for running it. Times are best-of-N of auto-sized loops, blocked on 
 """
 
 import argparse
-import time
 
 import ferrax
 import numpy as np
+from timing import best_time
 
 try:
     import jax
 except ImportError:  # JAX is optional: its column is left out
     jax = None
-
-
-def best_time(fn, repeat, min_batch_s=0.3):
-    """Seconds per call: loops sized to take at least ``min_batch_s``, best of ``repeat``."""
-    fn()
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_batch_s:
-            break
-        number *= 2
-    best = elapsed / number
-    for _ in range(repeat - 1):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def workloads(fw, np_mod):

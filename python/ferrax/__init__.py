@@ -23,6 +23,7 @@ from ._autodiff import (
 )
 from ._custom import custom_jvp, custom_vjp
 from ._ferrax import Array
+from ._jit import ShapeDtypeStruct, eval_shape, jit
 from ._vmap import vmap
 from .config import config
 
@@ -30,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Array",
+    "ShapeDtypeStruct",
     "__version__",
     "block_until_ready",
     "checkpoint",
@@ -38,10 +40,12 @@ __all__ = [
     "custom_vjp",
     "device_get",
     "errors",
+    "eval_shape",
     "grad",
     "hessian",
     "jacfwd",
     "jacrev",
+    "jit",
     "jvp",
     "lax",
     "linearize",

@@ -13,7 +13,8 @@ import numpy as np
 from . import _ferrax
 from ._vmap import vmap
 from .errors import FerraxTypeError, FerraxValueError
-from .tree_util import tree_flatten, tree_map, tree_unflatten
+from .lax import stop_gradient
+from .tree_util import tree_flatten, tree_unflatten
 
 __all__ = [
     "checkpoint",
@@ -293,11 +294,6 @@ def jacrev(fun, argnums=0, has_aux=False):
 def hessian(fun, argnums=0, has_aux=False):
     """The Hessian: forward mode over reverse mode."""
     return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
-
-
-def stop_gradient(x):
-    """The identity on every array in ``x``, with a zero derivative."""
-    return tree_map(_ferrax.stop_gradient, x)
 
 
 def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):

@@ -94,6 +94,7 @@ class ClosedJaxpr:
     def out_avals(self) -> list[tuple[tuple[int, ...], str, bool]]: ...
     @property
     def eqn_count(self) -> int: ...
+    def as_text(self) -> str: ...
 
 # --- conversion and configuration ---------------------------------------------------------
 def asarray(obj: ArrayLike, dtype: str | None = None) -> Array:
@@ -333,3 +334,58 @@ def register_pytree_node(
     unflatten: Callable[[Any, Any], Any],
     flatten_with_keys: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> None: ...
+
+# --- jit and control flow ------------------------------------------------------------------
+class ShapeDtypeStruct:
+    """An abstract array: shape, dtype and weak type (what `eval_shape` returns)."""
+
+    def __init__(self, shape: Sequence[int], dtype: Any, weak_type: bool = False) -> None: ...
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def dtype(self) -> Any: ...
+    @property
+    def weak_type(self) -> bool: ...
+    @property
+    def ndim(self) -> int: ...
+    @property
+    def size(self) -> int: ...
+
+class JitFunction:
+    """A jitted function: staged once per signature, run from its cache."""
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        static_argnums: Sequence[int],
+        static_argnames: Sequence[str],
+        argnames: Sequence[str],
+        name: str,
+    ) -> None: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def lower(self, *args: Any, **kwargs: Any) -> ClosedJaxpr:
+        """The staged program for these arguments (arrays or ShapeDtypeStructs)."""
+
+    def eval_shape(self, *args: Any, **kwargs: Any) -> Any:
+        """The outputs as ShapeDtypeStructs, by tracing only."""
+
+    def clear_cache(self) -> None: ...
+
+def cond(
+    index: ArrayLike, branches: Sequence[Callable[..., Any]], operands: Sequence[ArrayLike]
+) -> list[Array]:
+    """`branches[clamp(index)](*operands)`, each branch staged over flat arrays."""
+
+def while_loop(
+    cond_fun: Callable[..., Any], body_fun: Callable[..., Any], init: Sequence[ArrayLike]
+) -> list[Array]:
+    """Flat carry in and out; the predicate returns a boolean scalar."""
+
+def scan(
+    body: Callable[..., Any],
+    init: Sequence[ArrayLike],
+    xs: Sequence[ArrayLike],
+    length: int,
+    reverse: bool,
+) -> list[Array]:
+    """`body(*carry, *x) -> [*carry, *y]`; returns the final carry then the stacked ys."""

@@ -4,6 +4,7 @@ import numpy as np
 
 import ferrax as jax
 import ferrax.numpy as jnp
+from ferrax import lax
 
 
 def section(title):
@@ -54,6 +55,10 @@ def main():
 
     section("autodiff")
     autodiff_tour()
+    section("vmap")
+    vmap_tour()
+    section("jit and lax control flow")
+    jit_tour()
 
     section("errors")
     try:
@@ -86,6 +91,89 @@ def autodiff_tour():
     nested = jax.grad(lambda x: x * jax.grad(lambda z: x + z)(1.0))(2.0)
     print("d/dx (x * d/dy (x + y)) =", float(nested))
     print(jax.make_jaxpr(jax.grad(lambda v: jnp.sin(v) * v))(1.0))
+
+    @jax.tree_util.register_pytree_node_class
+    class Point:
+        def __init__(self, x, y, z):
+            self.x, self.y, self.z = x, y, z
+
+        def tree_flatten(self):
+            return (self.x, self.y, self.z), None
+
+        @classmethod
+        def tree_unflatten(cls, aux, children):
+            return cls(*children)
+
+    g = jax.grad(lambda p: jnp.sqrt(p.x**2 + p.y**2 + p.z**2))(Point(1.0, 2.0, -2.0))
+    print(
+        f"grad |p| at Point(1, 2, -2) -> Point({float(g.x):.4f}, {float(g.y):.4f}, {float(g.z):.4f})"
+    )
+
+
+def vmap_tour():
+    """Batching: matrix-vector products, nested vmaps and per-example gradients."""
+    rng = np.random.default_rng(2)
+    mat = jnp.asarray(rng.standard_normal((150, 100)).astype(np.float32))
+    batched_x = jnp.asarray(rng.standard_normal((10, 100)).astype(np.float32))
+    mv = jax.vmap(lambda v: jnp.dot(mat, v))
+    err = np.abs(np.asarray(mv(batched_x)) - np.asarray(batched_x @ mat.T)).max()
+    print(f"vmap(lambda v: dot(mat, v))(batched_x): {mv(batched_x).shape}, vs x @ mat.T {err:.1e}")
+    print(jax.make_jaxpr(mv)(batched_x))
+    vv = lambda a, b: jnp.vdot(a, b)
+    mm = jax.vmap(jax.vmap(vv, (0, None), 0), (None, 1), 1)
+    a, b = jnp.ones((2, 3)), jnp.arange(12.0).reshape(3, 4)
+    print("nested vmaps of vdot make a matrix product:", np.allclose(mm(a, b), a @ b))
+    X = jnp.asarray(rng.standard_normal((512, 1000)).astype(np.float32) / 30)
+    y = jnp.asarray(rng.random(512) > 0.5)
+    w = jnp.zeros(1000)
+
+    def loss(w, x, t):
+        p = 1 / (1 + jnp.exp(-jnp.dot(x, w)))
+        return -jnp.where(t, jnp.log(p), jnp.log(1 - p))
+
+    per_example = jax.vmap(jax.grad(loss), in_axes=(None, 0, 0))(w, X, y)
+    print("per-example gradients, batch 512 x 1000 features:", per_example.shape)
+    print(
+        "row 3 equals a single grad call:",
+        np.allclose(per_example[3], jax.grad(loss)(w, X[3], y[3])),
+    )
+
+
+def jit_tour():
+    """A jitted training loop, its staged program, and lax control flow."""
+    rng = np.random.default_rng(3)
+    X = jnp.asarray(rng.standard_normal((256, 4)).astype(np.float32))
+    true_w = jnp.asarray(np.array([1.5, -2.0, 0.5, 1.0], np.float32))
+    y = (X @ true_w) > 0
+
+    def loss(params, X, y):
+        p = 1 / (1 + jnp.exp(-(X @ params["w"] + params["b"])))
+        return -jnp.mean(jnp.where(y, jnp.log(p), jnp.log(1 - p)))
+
+    @jax.jit
+    def step(params, X, y):
+        value, g = jax.value_and_grad(loss)(params, X, y)
+        return jax.tree_util.tree_map(lambda p, d: p - 0.5 * d, params, g), value
+
+    params = {"w": jnp.zeros(4), "b": jnp.zeros(())}
+    for i in range(60):
+        params, value = step(params, X, y)
+        if i % 10 == 0 or i == 59:
+            print(f"step {i:2d}  loss {float(value):.4f}")
+    print("staged once:", step._cache_size(), "signature(s)")
+    print(jax.jit(lambda x: jnp.sin(x) * 2.0).lower(jnp.ones(3)).as_text())
+    collatz = lambda n: lax.while_loop(
+        lambda c: c[0] != 1,
+        lambda c: (jnp.where(c[0] % 2 == 0, c[0] // 2, 3 * c[0] + 1), c[1] + 1),
+        (n, 0),
+    )[1]
+    print("vmap(while_loop) Collatz steps of 6, 7, 27:", jax.vmap(collatz)(jnp.asarray([6, 7, 27])))
+    cumsum = lax.scan(lambda c, x: (c + x, c + x), 0.0, jnp.arange(5.0))[1]
+    print("scan running sum:", cumsum)
+    print(
+        "grad through fori_loop of x^3:",
+        float(jax.grad(lambda x: lax.fori_loop(0, 3, lambda i, v: v * x, 1.0))(2.0)),
+    )
 
 
 if __name__ == "__main__":

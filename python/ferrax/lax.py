@@ -8,8 +8,10 @@ lax, binary functions here promote dtypes and broadcast shapes the way ``ferrax.
 import enum
 
 from . import _ferrax
+from ._control import cond, fori_loop, map, scan, select, switch, while_loop  # noqa: F401
 from ._util import as_array, dtype_name, int_tuple, shape_tuple
 from .errors import FerraxTypeError, FerraxValueError
+from .tree_util import tree_map
 
 # --- elementwise: one name per _ferrax function -------------------------------------------
 add = _ferrax.add
@@ -395,3 +397,8 @@ def dot(lhs, rhs, precision=None, preferred_element_type=None):
     return dot_general(
         lhs, rhs, (((lhs.ndim - 1,), (0,)), ((), ())), precision, preferred_element_type
     )
+
+
+def stop_gradient(x):
+    """The identity on every array in the pytree ``x``, with a zero derivative."""
+    return tree_map(_ferrax.stop_gradient, x)

@@ -171,6 +171,10 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     stop = _ferrax.convert_element_type(stop, compute)
     delta = _ferrax.sub(stop, start)
     bshape = tuple(delta.shape)
+    start, stop = (
+        _ferrax.broadcast_in_dim(v, bshape, tuple(range(len(bshape) - v.ndim, len(bshape))))
+        for v in (start, stop)
+    )
     out_shape = (num,) + bshape
     bdims = tuple(range(1, len(out_shape)))
     div = num - 1 if endpoint else num

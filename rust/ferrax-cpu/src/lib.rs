@@ -106,6 +106,9 @@ impl Backend for CpuBackend {
                 p.reverse,
             )?),
             Prim::Sort(p) => sort::sort(inputs, aval(0)?, p.dimension, p.num_keys),
+            Prim::Call(_) | Prim::Cond(_) | Prim::While(_) | Prim::Scan(_) => Err(Error::Backend(
+                format!("{prim}: control flow runs in the core, not as a kernel"),
+            )),
             Prim::CustomVjpLinear(_) => Err(Error::NotImplemented {
                 prim: "custom_vjp".into(),
                 rule: "jvp (forward-mode differentiation of a custom_vjp function; use \

@@ -23,6 +23,22 @@ pub struct Array {
     pub value: Value,
 }
 
+/// Why a traced value cannot become a Python value, naming the jitted function's arguments
+/// it depends on when it is known.
+fn concretization_message(value: &Value, what: &str) -> String {
+    let origin = match ferrax_core::trace::provenance(value) {
+        Some(names) => format!("it depends on the argument(s) {names} of the traced function"),
+        None => "it depends on a function argument being traced".to_string(),
+    };
+    format!(
+        "Abstract tracer value encountered where concrete value is expected: {what} of a \
+         traced array {}; {origin}. Use lax.cond, lax.switch or lax.select for \
+         value-dependent control flow, or mark the argument static (static_argnums or \
+         static_argnames of jit).",
+        value.aval().describe()
+    )
+}
+
 impl Array {
     /// Wraps a value.
     pub fn new(value: Value) -> Array {
@@ -33,13 +49,7 @@ impl Array {
         self.value.as_concrete().ok_or_else(|| {
             to_pyerr(
                 py,
-                Error::Concretization(format!(
-                    "Abstract tracer value encountered where concrete value is expected: {what} \
-                     of a traced array {}. The value depends on a function argument being \
-                     traced; use lax.cond or lax.select for value-dependent control flow, or \
-                     mark the argument static (static_argnums).",
-                    self.value.aval().describe()
-                )),
+                Error::Concretization(concretization_message(&self.value, what)),
             )
         })
     }
@@ -54,13 +64,7 @@ impl Array {
         self.value.concrete_primal().ok_or_else(|| {
             to_pyerr(
                 py,
-                Error::Concretization(format!(
-                    "Abstract tracer value encountered where concrete value is expected: {what} \
-                     of a traced array {}. The value depends on a function argument being \
-                     traced; use lax.cond or lax.select for value-dependent control flow, or \
-                     mark the argument static (static_argnums).",
-                    self.value.aval().describe()
-                )),
+                Error::Concretization(concretization_message(&self.value, what)),
             )
         })
     }

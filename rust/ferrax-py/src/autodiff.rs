@@ -56,11 +56,11 @@ pub fn call_flat(fun: &Bound<'_, PyAny>, ins: Vec<Value>) -> Result<Vec<Value>, 
     outputs(&out).map_err(Failure::Py)
 }
 
-fn values(xs: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
+pub fn values(xs: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
     xs.try_iter()?.map(|x| to_value(&x?)).collect()
 }
 
-fn arrays(py: Python<'_>, vs: Vec<Value>) -> PyResult<Bound<'_, PyList>> {
+pub fn arrays(py: Python<'_>, vs: Vec<Value>) -> PyResult<Bound<'_, PyList>> {
     PyList::new(py, vs.into_iter().map(Array::new))
 }
 

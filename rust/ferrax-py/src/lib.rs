@@ -5,9 +5,11 @@
 
 mod array;
 mod autodiff;
+mod control;
 mod convert;
 mod errors;
 mod functions;
+mod jit;
 mod pytree;
 mod staging;
 
@@ -31,6 +33,11 @@ fn _ferrax(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pytree::tree_flatten, m)?)?;
     m.add_function(wrap_pyfunction!(pytree::tree_flatten_with_path, m)?)?;
     m.add_function(wrap_pyfunction!(pytree::register_pytree_node, m)?)?;
+    m.add_class::<jit::JitFunction>()?;
+    m.add_class::<jit::ShapeDtypeStruct>()?;
+    m.add_function(wrap_pyfunction!(control::cond, m)?)?;
+    m.add_function(wrap_pyfunction!(control::while_loop, m)?)?;
+    m.add_function(wrap_pyfunction!(control::scan, m)?)?;
     functions::register(m)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
 /// A user-registered node type.
@@ -15,6 +16,19 @@ pub struct Registration {
     flatten: Py<PyAny>,
     unflatten: Py<PyAny>,
     flatten_with_keys: Option<Py<PyAny>>,
+}
+
+/// `collections.OrderedDict` and `collections.defaultdict`, looked up once.
+fn dict_types(py: Python<'_>) -> PyResult<(&Bound<'_, PyType>, &Bound<'_, PyType>)> {
+    static TYPES: PyOnceLock<(Py<PyType>, Py<PyType>)> = PyOnceLock::new();
+    let (o, d) = TYPES.get_or_try_init(py, || -> PyResult<_> {
+        let c = py.import("collections")?;
+        Ok((
+            c.getattr("OrderedDict")?.cast_into::<PyType>()?.unbind(),
+            c.getattr("defaultdict")?.cast_into::<PyType>()?.unbind(),
+        ))
+    })?;
+    Ok((o.bind(py), d.bind(py)))
 }
 
 static REGISTRY: Mutex<Option<HashMap<usize, Arc<Registration>>>> = Mutex::new(None);
@@ -158,6 +172,9 @@ impl<'py> Flattener<'_, 'py> {
             return Ok(Def::None);
         }
         let ty = obj.get_type();
+        if ty.is(py.get_type::<crate::array::Array>()) {
+            return self.leaf(obj);
+        }
         if ty.is(py.get_type::<PyTuple>()) {
             let items: Vec<_> = obj.cast::<PyTuple>()?.iter().collect();
             return Ok(Def::Tuple(self.seq(items, true)?));
@@ -166,10 +183,10 @@ impl<'py> Flattener<'_, 'py> {
             let items: Vec<_> = obj.cast::<PyList>()?.iter().collect();
             return Ok(Def::List(self.seq(items, true)?));
         }
-        let collections = py.import("collections")?;
+        let (ordered_dict, default_dict) = dict_types(py)?;
         let is_dict = ty.is(py.get_type::<PyDict>());
-        let ordered = ty.is(collections.getattr("OrderedDict")?);
-        let default = ty.is(collections.getattr("defaultdict")?);
+        let ordered = ty.is(ordered_dict);
+        let default = ty.is(default_dict);
         if is_dict || ordered || default {
             let d = obj.cast::<PyDict>()?;
             let keys = d.keys();
@@ -280,7 +297,7 @@ pub struct PyTreeDef {
 }
 
 /// Leaves, their key paths (when asked for), and the structure.
-type Flattened<'py> = (
+pub(crate) type Flattened<'py> = (
     Vec<Bound<'py, PyAny>>,
     Option<Vec<Vec<Bound<'py, PyAny>>>>,
     PyTreeDef,
@@ -309,6 +326,28 @@ fn flatten_impl<'py>(
     };
     let def = f.flatten(tree)?;
     Ok((f.leaves, f.paths, PyTreeDef { def }))
+}
+
+/// Leaves, key paths when `with_paths`, and structure of a pytree (for Rust callers).
+pub(crate) fn flatten_with_labels<'py>(
+    tree: &Bound<'py, PyAny>,
+    with_paths: bool,
+) -> PyResult<Flattened<'py>> {
+    flatten_impl(tree, None, with_paths)
+}
+
+impl PyTreeDef {
+    /// The structural hash (as `hash(treedef)`).
+    pub(crate) fn hash_value(&self, py: Python<'_>) -> PyResult<u64> {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        hash_def(py, &self.def, &mut h)?;
+        Ok(h)
+    }
+
+    /// Structural equality (as `==`).
+    pub(crate) fn same_as(&self, py: Python<'_>, other: &PyTreeDef) -> PyResult<bool> {
+        same(py, &self.def, &other.def)
+    }
 }
 
 /// `(leaves, treedef)` of a pytree.
@@ -606,7 +645,7 @@ impl PyTreeDef {
     }
 
     /// The pytree with this structure and the given leaves.
-    fn unflatten<'py>(
+    pub(crate) fn unflatten<'py>(
         &self,
         py: Python<'py>,
         leaves: &Bound<'py, PyAny>,

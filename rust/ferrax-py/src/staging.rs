@@ -1,6 +1,7 @@
 //! `make_jaxpr`: stages a Python function into the IR.
 
 use ferrax_core::ir::ClosedJaxpr as CoreJaxpr;
+use ferrax_core::prim::control::Program;
 use ferrax_core::trace::trace_to_jaxpr;
 use ferrax_core::{Aval, Value};
 use pyo3::prelude::*;
@@ -25,8 +26,28 @@ fn aval_tuple(py: Python<'_>, a: &Aval) -> PyResult<AvalTuple> {
     ))
 }
 
+impl ClosedJaxpr {
+    /// A closed program from a hoisted one: its leading inputs become constants again.
+    pub fn from_program(program: &Program, consts: &[Value]) -> ClosedJaxpr {
+        let mut jaxpr = (*program.0).clone();
+        let rest = jaxpr.invars.split_off(consts.len().min(jaxpr.invars.len()));
+        jaxpr.constvars = std::mem::replace(&mut jaxpr.invars, rest);
+        ClosedJaxpr {
+            inner: CoreJaxpr {
+                jaxpr,
+                consts: consts.to_vec(),
+            },
+        }
+    }
+}
+
 #[pymethods]
 impl ClosedJaxpr {
+    /// The program as text (JAX's jaxpr grammar).
+    fn as_text(&self) -> String {
+        self.inner.to_string()
+    }
+
     #[getter]
     fn in_avals(&self, py: Python<'_>) -> PyResult<Vec<AvalTuple>> {
         let j = &self.inner.jaxpr;

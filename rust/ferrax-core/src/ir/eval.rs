@@ -1,14 +1,18 @@
 //! Evaluates a program by binding each equation: under no transformation this runs it on the
 //! backend, under one it re-traces it (which is how staged programs compose).
 
-use super::{Atom, ClosedJaxpr};
+use super::{Atom, ClosedJaxpr, Jaxpr};
 use crate::error::{Error, Result};
 use crate::trace::bind;
 use crate::value::Value;
 
 /// Runs `closed` on `args`, equation by equation.
 pub fn eval_jaxpr(closed: &ClosedJaxpr, args: &[Value]) -> Result<Vec<Value>> {
-    let jaxpr = &closed.jaxpr;
+    eval_open(&closed.jaxpr, &closed.consts, args)
+}
+
+/// Runs `jaxpr` with its constants bound to `consts` on `args`, equation by equation.
+pub fn eval_open(jaxpr: &Jaxpr, consts: &[Value], args: &[Value]) -> Result<Vec<Value>> {
     if args.len() != jaxpr.invars.len() {
         return Err(crate::type_err!(
             "the program takes {} arguments, got {}",
@@ -17,7 +21,7 @@ pub fn eval_jaxpr(closed: &ClosedJaxpr, args: &[Value]) -> Result<Vec<Value>> {
         ));
     }
     let mut env: Vec<Option<Value>> = vec![None; jaxpr.avals.len()];
-    for (v, c) in jaxpr.constvars.iter().zip(&closed.consts) {
+    for (v, c) in jaxpr.constvars.iter().zip(consts) {
         env[v.0] = Some(c.clone());
     }
     for (v, a) in jaxpr.invars.iter().zip(args) {

@@ -3,7 +3,7 @@
 mod eval;
 mod printer;
 
-pub use eval::eval_jaxpr;
+pub use eval::{eval_jaxpr, eval_open};
 
 use crate::aval::Aval;
 use crate::data::Scalar;

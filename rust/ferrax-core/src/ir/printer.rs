@@ -76,14 +76,17 @@ impl fmt::Display for Jaxpr {
             format!("({})", outs.join(", "))
         };
         let head = format!("{{ lambda {}; {}. let", consts.join(" "), ins.join(" "));
-        let one_line = lines.len() <= 1 && lines.iter().map(String::len).sum::<usize>() < 60;
+        let one_line = lines.len() <= 1
+            && lines.iter().map(String::len).sum::<usize>() < 60
+            && !lines.iter().any(|l| l.contains('\n'));
         if one_line {
             let body = lines.first().map(|l| format!(" {l}")).unwrap_or_default();
             write!(f, "{head}{body} in {outs} }}")
         } else {
             writeln!(f, "{head}")?;
             for l in &lines {
-                writeln!(f, "    {l}")?;
+                // Nested programs (control flow, calls) are indented under their equation.
+                writeln!(f, "    {}", l.replace('\n', "\n    "))?;
             }
             write!(f, "  in {outs} }}")
         }

@@ -161,6 +161,11 @@ pub fn select_n(which: &Value, cases: &[Value]) -> Result<Value> {
     bind1(SelectN, &ins)
 }
 
+/// `clamp(lo, x, hi)`.
+pub fn clamp(lo: &Value, x: &Value, hi: &Value) -> Result<Value> {
+    bind1(Clamp, &[lo.clone(), x.clone(), hi.clone()])
+}
+
 /// `concatenate` along a dimension.
 pub fn concatenate(xs: &[Value], dimension: usize) -> Result<Value> {
     bind1(Concatenate { dimension }, xs)

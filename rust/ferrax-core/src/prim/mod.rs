@@ -7,6 +7,7 @@
 pub mod ad;
 pub mod batching;
 mod binary;
+pub mod control;
 mod dot;
 mod index;
 mod reduce;
@@ -176,6 +177,10 @@ prims! {
     DotGeneral(DotGeneral),
     StopGradient(StopGradient),
     CustomVjpLinear(crate::transform::CustomVjpLinear),
+    Call(control::Call),
+    Cond(control::Cond),
+    While(control::While),
+    Scan(control::Scan),
 }
 
 impl fmt::Display for Prim {

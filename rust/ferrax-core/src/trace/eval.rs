@@ -13,6 +13,18 @@ use crate::value::{Concrete, Value};
 /// Runs a primitive on concrete values: shape rule, then the backend kernel. Reshapes that
 /// keep the row-major order share the input's data instead of copying it.
 pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
+    // Control flow runs its sub-programs by binding their equations.
+    let checked = |prim: &Prim| -> Result<()> {
+        let in_avals: Vec<&Aval> = inputs.iter().map(Value::aval).collect();
+        prim.abstract_eval(&in_avals).map(drop)
+    };
+    match prim {
+        Prim::Call(p) => return p.apply(inputs),
+        Prim::Cond(p) => return checked(prim).and_then(|()| p.apply(inputs)),
+        Prim::While(p) => return checked(prim).and_then(|()| p.apply(inputs)),
+        Prim::Scan(p) => return checked(prim).and_then(|()| p.apply(inputs)),
+        _ => {}
+    }
     let mut concretes: Vec<&Concrete> = Vec::with_capacity(inputs.len());
     for v in inputs {
         concretes.push(v.as_concrete().ok_or_else(|| {

@@ -16,7 +16,7 @@ use std::rc::Rc;
 pub use batch::{batch_tracer, unpack_batch, BatchGuard};
 pub use eval::eval_primitive;
 pub use jvp::{jvp_tracer, unpack_jvp, JvpGuard};
-pub use stage::{trace_to_jaxpr, trace_to_linear, StageBuilder};
+pub use stage::{provenance, trace_for_jit, trace_to_jaxpr, trace_to_linear, StageBuilder};
 
 use crate::error::{Error, Result};
 use crate::prim::Prim;

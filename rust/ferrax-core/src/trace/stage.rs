@@ -19,6 +19,8 @@ pub struct StageBuilder {
     eqns: Vec<Eqn>,
     consts: Vec<(Var, Value)>,
     const_index: HashMap<usize, Var>,
+    invars: Vec<Var>,
+    labels: Vec<String>,
 }
 
 impl StageBuilder {
@@ -108,7 +110,60 @@ pub fn trace_to_jaxpr<E>(
 where
     E: From<crate::error::Error>,
 {
-    stage(in_avals, true, f)
+    stage(in_avals, Vec::new(), true, f)
+}
+
+/// Stages `f` for `jit`: operations that do not depend on the inputs run now and enter the
+/// program as constants (folded once, at staging). `labels` name the inputs (the argument
+/// paths), for errors about values that depend on them.
+pub fn trace_for_jit<E>(
+    in_avals: &[Aval],
+    labels: Vec<String>,
+    f: impl FnOnce(Vec<Value>) -> std::result::Result<Vec<Value>, E>,
+) -> std::result::Result<ClosedJaxpr, E>
+where
+    E: From<crate::error::Error>,
+{
+    stage(in_avals, labels, false, f)
+}
+
+/// For a value traced by a staging trace with labelled inputs (`jit`), the labels of the
+/// inputs it depends on, e.g. `x, params['w']`.
+pub fn provenance(v: &Value) -> Option<String> {
+    let Value::Tracer(t) = v else {
+        return None;
+    };
+    let var = match &t.payload {
+        Payload::Stage(var) => *var,
+        Payload::Jvp { primal, .. } => return provenance(primal),
+        Payload::Batch { val, .. } => return provenance(val),
+    };
+    let Some(MainTrace::Stage(builder)) = super::main_at(t.level) else {
+        return None;
+    };
+    let b = builder.try_borrow().ok()?;
+    if b.labels.is_empty() {
+        return None;
+    }
+    let mut needed = vec![false; b.avals.len()];
+    needed[var.0] = true;
+    for eqn in b.eqns.iter().rev() {
+        if eqn.outputs.iter().any(|o| needed[o.0]) {
+            for a in &eqn.inputs {
+                if let Atom::Var(i) = a {
+                    needed[i.0] = true;
+                }
+            }
+        }
+    }
+    let names: Vec<&str> = b
+        .invars
+        .iter()
+        .zip(&b.labels)
+        .filter(|(v, _)| needed[v.0])
+        .map(|(_, l)| l.as_str())
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// Stages only the operations that depend on the inputs; everything else runs now and enters
@@ -120,32 +175,35 @@ pub fn trace_to_linear<E>(
 where
     E: From<crate::error::Error>,
 {
-    stage(in_avals, false, f)
+    stage(in_avals, Vec::new(), false, f)
 }
 
 fn stage<E>(
     in_avals: &[Aval],
+    labels: Vec<String>,
     dynamic: bool,
     f: impl FnOnce(Vec<Value>) -> std::result::Result<Vec<Value>, E>,
 ) -> std::result::Result<ClosedJaxpr, E>
 where
     E: From<crate::error::Error>,
 {
-    let builder = Rc::new(RefCell::new(StageBuilder::default()));
+    let builder = Rc::new(RefCell::new(StageBuilder {
+        labels,
+        ..StageBuilder::default()
+    }));
     let level = push(MainTrace::Stage(builder.clone()));
     let current = set_dynamic(0);
     set_dynamic(current);
     let guard = StageGuard {
         previous_dynamic: set_dynamic(if dynamic { level } else { current }),
     };
-    let mut invars = Vec::with_capacity(in_avals.len());
     let tracers = {
         let mut b = builder.borrow_mut();
         in_avals
             .iter()
             .map(|aval| {
                 let var = b.new_var(aval.clone());
-                invars.push(var);
+                b.invars.push(var);
                 Value::Tracer(Arc::new(Tracer {
                     level,
                     aval: aval.clone(),
@@ -166,7 +224,7 @@ where
         jaxpr: Jaxpr {
             avals: b.avals,
             constvars,
-            invars,
+            invars: b.invars,
             eqns: b.eqns,
             outvars,
         },

@@ -8,5 +8,5 @@ mod vmap;
 
 pub use autodiff::{jvp, linearize, vjp, Linearized};
 pub use custom::{custom_jvp_call, custom_vjp_call, BackwardFn, CustomVjpLinear};
-pub use transpose::backward;
+pub use transpose::{backward, backward_pass, eval_known};
 pub use vmap::{vmap, vmap_front};

@@ -48,36 +48,70 @@ pub fn backward(lin: &Linearized, cts: &[Value]) -> Result<Vec<Value>> {
         check_cotangent(i, a, ct)?;
     }
     let j: &Jaxpr = &lin.linear.jaxpr;
-    let n = j.avals.len();
-    let mut linear = vec![false; n];
-    let mut known: Vec<Option<Value>> = vec![None; n];
-    for v in &j.invars {
-        linear[v.0] = true;
-    }
-    for (v, c) in j.constvars.iter().zip(&lin.linear.consts) {
+    let inputs = vec![None; j.invars.len()];
+    let cts: Vec<Option<Value>> = cts.iter().cloned().map(Some).collect();
+    let cts_in = backward_pass(j, &lin.linear.consts, &inputs, &cts)?;
+    j.invars
+        .iter()
+        .zip(cts_in)
+        .map(|(v, ct)| match ct {
+            Some(ct) => Ok(ct),
+            None => zeros(&j.avals[v.0]),
+        })
+        .collect()
+}
+
+/// Evaluates the equations of `j` whose operands are all known (`Some`), leaving every value
+/// that depends on an unknown input `None`: the non-linear part of a partially linear program.
+pub fn eval_known(
+    j: &Jaxpr,
+    consts: &[Value],
+    inputs: &[Option<Value>],
+) -> Result<Vec<Option<Value>>> {
+    let mut known: Vec<Option<Value>> = vec![None; j.avals.len()];
+    for (v, c) in j.constvars.iter().zip(consts) {
         known[v.0] = Some(c.clone());
     }
-    let is_linear = |linear: &Vec<bool>, a: &Atom| matches!(a, Atom::Var(v) if linear[v.0]);
-    // Forward sweep: mark linear variables, evaluate any non-linear equations.
+    for (v, x) in j.invars.iter().zip(inputs) {
+        known[v.0] = x.clone();
+    }
     for eqn in &j.eqns {
-        if eqn.inputs.iter().any(|a| is_linear(&linear, a)) {
-            for o in &eqn.outputs {
-                linear[o.0] = true;
-            }
-        } else {
-            let ins = eqn
-                .inputs
-                .iter()
-                .map(|a| read(&known, a))
-                .collect::<Result<Vec<_>>>()?;
+        let ins: Option<Vec<Value>> = eqn.inputs.iter().map(|a| read(&known, a).ok()).collect();
+        if let Some(ins) = ins {
             for (o, v) in eqn.outputs.iter().zip(bind(&eqn.prim, &ins)?) {
                 known[o.0] = Some(v);
             }
         }
     }
+    Ok(known)
+}
+
+/// Transposes `j` with respect to its linear inputs (the `None` entries of `inputs`; the
+/// others are known values): cotangents of the outputs in (`None`: zero), cotangents of the
+/// inputs out (`None` for known inputs and for linear ones no cotangent reached).
+pub fn backward_pass(
+    j: &Jaxpr,
+    consts: &[Value],
+    inputs: &[Option<Value>],
+    cts: &[Option<Value>],
+) -> Result<Vec<Option<Value>>> {
+    let known = eval_known(j, consts, inputs)?;
+    let n = j.avals.len();
+    let mut linear = vec![false; n];
+    for (v, x) in j.invars.iter().zip(inputs) {
+        linear[v.0] = x.is_none();
+    }
+    let is_linear = |linear: &Vec<bool>, a: &Atom| matches!(a, Atom::Var(v) if linear[v.0]);
+    for eqn in &j.eqns {
+        if eqn.inputs.iter().any(|a| is_linear(&linear, a)) {
+            for o in &eqn.outputs {
+                linear[o.0] = true;
+            }
+        }
+    }
     let mut ct_env: Vec<Option<Value>> = vec![None; n];
     for (a, ct) in j.outvars.iter().zip(cts) {
-        if let Atom::Var(v) = a {
+        if let (Atom::Var(v), Some(ct)) = (a, ct) {
             if linear[v.0] {
                 accumulate(&mut ct_env[v.0], ct.clone())?;
             }
@@ -108,13 +142,16 @@ pub fn backward(lin: &Linearized, cts: &[Value]) -> Result<Vec<Value>> {
             }
         }
     }
-    j.invars
+    Ok(j.invars
         .iter()
-        .map(|v| match ct_env[v.0].take() {
-            Some(ct) => Ok(ct),
-            None => zeros(&j.avals[v.0]),
+        .map(|v| {
+            if linear[v.0] {
+                ct_env[v.0].take()
+            } else {
+                None
+            }
         })
-        .collect()
+        .collect())
 }
 
 fn read(known: &[Option<Value>], a: &Atom) -> Result<Value> {
