@@ -37,12 +37,13 @@ bench: build $(BENCH_VENV)/.installed
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/autodiff.py
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/vmap.py
 	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/jit.py
+	PYTHONPATH=python $(BENCH_VENV)/bin/python benches/prng.py
 
 fmt:
 	cargo fmt --all
-	$(VENV)/bin/ruff format python tests benches
+	$(VENV)/bin/ruff format python tests benches examples
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --release --workspace --all-targets -- -D warnings
-	$(VENV)/bin/ruff check python tests benches
+	$(VENV)/bin/ruff check python tests benches examples

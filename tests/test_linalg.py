@@ -180,8 +180,12 @@ def test_einsum_broadcasts_size_one_dims(rng):
 
 def test_einsum_errors(rng):
     x = jnp.asarray(randn(rng, 3, 3))
-    with pytest.raises(NotImplementedError):
-        jnp.einsum("ii->i", x)
+    with pytest.raises(ValueError):
+        jnp.einsum("ii->i", jnp.ones((2, 3)))  # a repeated index with two sizes
+    with pytest.raises(ValueError):
+        jnp.einsum("ij,jk->ik", x, x, optimize="fastest")
+    with pytest.raises(ValueError):
+        jnp.einsum("ij,jk,kl->il", x, x, x, optimize=[(0, 1)])  # leaves two operands
     with pytest.raises(ValueError):
         jnp.einsum("ij,jk->ik", x)  # one operand for two terms
     with pytest.raises(ValueError):

@@ -244,6 +244,14 @@ def test_env_var_enables_x64_at_import():
         ("float32", "int32", "float32"),
         ("uint32", "float32", "float32"),
         (np.int32, np.float32, "float32"),
+        # an operand's own 64-bit dtype is not canonicalized; Python types count as 64-bit
+        ("int64", "int32", "int64"),
+        ("float64", "float32", "float64"),
+        ("float32", float, "float32"),
+        ("int32", float, "float64"),
+        ("bool", int, "int64"),
+        ("uint32", int, "uint32"),
+        (int, float, "float64"),
     ],
 )
 def test_promote_types(a, b, expected, no_x64):

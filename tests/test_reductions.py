@@ -103,8 +103,9 @@ def test_sum_dtype_and_initial():
     assert_exact(jnp.sum(x, initial=10), np.int32(16))
     assert_exact(jnp.prod(x, initial=2), np.int32(12))
     assert_exact(jnp.mean(x, dtype="float32"), np.float32(2))
-    with pytest.raises(NotImplementedError):
-        jnp.sum(x, where=jnp.asarray([True, False, True]))
+    mask = np.array([True, False, True])
+    assert_exact(jnp.sum(x, where=jnp.asarray(mask)), np.int32(np.sum(np.asarray(x), where=mask)))
+    assert_exact(jnp.prod(x, where=jnp.asarray(mask)), np.int32(np.prod(np.asarray(x), where=mask)))
 
 
 def test_sum_of_ten_million_float32_is_accurate(rng):

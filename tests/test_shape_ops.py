@@ -353,8 +353,8 @@ def test_where(rng):
     assert_exact(got, np.where(cond, x, np.float32(1.5)))
     ints = jnp.where(jnp.asarray([1, 0, 2]), 1, 0)  # non-bool conditions are truth-tested
     assert_exact(ints, np.array([1, 0, 1], np.int32))
-    with pytest.raises(NotImplementedError):
-        jnp.where(jnp.asarray(cond))
+    for got, want in zip(jnp.where(jnp.asarray(cond)), np.where(cond)):
+        assert_exact(got, want.astype(np.int32))
     with pytest.raises(ValueError):
         jnp.where(jnp.asarray(cond), jnp.asarray(x))
 
@@ -370,6 +370,9 @@ def test_iota_and_full():
         lax.broadcasted_iota("int32", (2, 3), 0),
         np.broadcast_to(np.arange(2, dtype=np.int32)[:, None], (2, 3)),
     )
+    for dim in range(3):
+        want = np.indices((2, 3, 4), dtype=np.int32)[dim]
+        assert_exact(lax.broadcasted_iota("int32", (2, 3, 4), dim), want)
     assert_exact(lax.full((2, 2), 3.0, "float32"), np.full((2, 2), 3.0, np.float32))
     assert lax.full((2,), 3.0).weak_type
     assert_exact(lax.full_like(jnp.asarray([1, 2]), 7), np.array([7, 7], np.int32))

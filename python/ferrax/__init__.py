@@ -6,7 +6,7 @@ Use it as JAX is used::
     import ferrax.numpy as jnp
 """
 
-from . import errors, lax, numpy, tree_util
+from . import errors, lax, nn, numpy, random, tree_util
 from ._api import block_until_ready, device_get, make_jaxpr
 from ._autodiff import (
     checkpoint,
@@ -50,7 +50,9 @@ __all__ = [
     "lax",
     "linearize",
     "make_jaxpr",
+    "nn",
     "numpy",
+    "random",
     "remat",
     "stop_gradient",
     "tree_util",

@@ -334,6 +334,33 @@ def register_pytree_node(
     unflatten: Callable[[Any, Any], Any],
     flatten_with_keys: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> None: ...
+def bitcast_convert_type(x: ArrayLike, dtype: Any) -> Array:
+    """The bits of each element read as another dtype of the same width."""
+
+def fma(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> Array:
+    """`a * b + c` rounded once (one float dtype; each operand a scalar or of one shape)."""
+
+def threefry2x32(k0: ArrayLike, k1: ArrayLike, x0: ArrayLike, x1: ArrayLike) -> tuple[Array, Array]:
+    """The two uint32 output words of Threefry-2x32 (20 rounds) of counters `(x0, x1)` under
+    keys `(k0, k1)`, elementwise."""
+
+def decompose(name: str, x: ArrayLike) -> list[Array]:
+    """A decomposition (`cholesky`, `lu`, `qr`, `eigh`, `svd`) over the last two axes."""
+
+def triangular_solve(
+    a: ArrayLike, b: ArrayLike, lower: bool, transpose_a: bool, unit_diagonal: bool
+) -> Array:
+    """`x` with `op(a) x = b` for a triangular `a`."""
+
+def gather(x: ArrayLike, indices: ArrayLike, axes: Sequence[int], fill: bool) -> Array:
+    """Slices of `x` at the index tuples in the last axis of `indices` (out of bounds:
+    clamped, or zeros when `fill`)."""
+
+def scatter(
+    x: ArrayLike, indices: ArrayLike, updates: ArrayLike, axes: Sequence[int], op: str
+) -> Array:
+    """`x` with `updates` combined in (`set`, `add`, `mul`, `min`, `max`) at the index
+    tuples; out-of-bound tuples are dropped."""
 
 # --- jit and control flow ------------------------------------------------------------------
 class ShapeDtypeStruct:

@@ -83,3 +83,16 @@ def axis_arg(axis, op):
         return operator.index(axis)
     except TypeError:
         return int_tuple(axis, op, "axes")
+
+
+def repeated_product(x, n, multiply):
+    """``x`` combined with itself ``n >= 1`` times by the associative ``multiply``, by
+    repeated squaring (``2 log2 n`` calls at most)."""
+    result, base = None, x
+    while n:
+        if n & 1:
+            result = base if result is None else multiply(result, base)
+        n >>= 1
+        if n:
+            base = multiply(base, base)
+    return result

@@ -59,6 +59,8 @@ def main():
     vmap_tour()
     section("jit and lax control flow")
     jit_tour()
+    section("numpy breadth, indexing, linalg, nn and random")
+    api_tour()
 
     section("errors")
     try:
@@ -174,6 +176,30 @@ def jit_tour():
         "grad through fori_loop of x^3:",
         float(jax.grad(lambda x: lax.fori_loop(0, 3, lambda i, v: v * x, 1.0))(2.0)),
     )
+
+
+def api_tour():
+    """Advanced indexing, functional updates, linalg, einsum paths, nn and JAX's random bits."""
+    from ferrax import nn, random
+
+    x = jnp.arange(12.0).reshape(3, 4)
+    print("x[[0, 2], 1:3] =", x[jnp.asarray([0, 2]), 1:3])
+    print("x.at[1, [0, 0]].add(1.0)[1] =", x.at[1, jnp.asarray([0, 0])].add(1.0)[1])
+    print(
+        "grad of sum(x[idx]**2):",
+        jax.grad(lambda v: jnp.sum(v[jnp.asarray([0, 0, 2])] ** 2))(jnp.asarray([1.0, 2.0, 3.0])),
+    )
+    a = jnp.asarray([[4.0, 1.0], [1.0, 3.0]])
+    print("cholesky:", jnp.linalg.cholesky(a).tolist())
+    print("d det(a)/da == det(a) inv(a)^T:", jax.grad(jnp.linalg.det)(a).tolist())
+    print("quantile, unique(size=4):", jnp.quantile(x, 0.25), jnp.unique(x[0] % 2, size=4))
+    chain = (jnp.ones((64, 2)), jnp.ones((2, 64)), jnp.ones((64, 2)))
+    print(jnp.einsum_path("ij,jk,kl->il", *chain, optimize="optimal")[1])
+    print("nn.softmax:", nn.softmax(jnp.asarray([1.0, 2.0, 3.0])))
+    key = random.PRNGKey(0)
+    print("random.normal(PRNGKey(0), (4,)):", random.normal(key, (4,)))
+    keys = random.split(key, 3)
+    print("vmap over split keys:", jax.vmap(lambda k: random.uniform(k))(keys))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import enum
 
 from . import _ferrax
 from ._control import cond, fori_loop, map, scan, select, switch, while_loop  # noqa: F401
-from ._util import as_array, dtype_name, int_tuple, shape_tuple
+from ._util import as_array, dtype_name, int_tuple, repeated_product, shape_tuple
 from .errors import FerraxTypeError, FerraxValueError
 from .tree_util import tree_map
 
@@ -107,13 +107,7 @@ def integer_pow(x, y):
         )
     if y == 0:
         return _ferrax.full(x.shape, 1, x.dtype.name)
-    base, n, acc = x, y if y > 0 else -y, None
-    while n:
-        if n & 1:
-            acc = base if acc is None else _ferrax.mul(acc, base)
-        n >>= 1
-        if n:
-            base = _ferrax.mul(base, base)
+    acc = repeated_product(x, y if y > 0 else -y, _ferrax.mul)
     return acc if y > 0 else _ferrax.div(_ferrax.full((), 1, x.dtype.name), acc)
 
 
@@ -126,6 +120,11 @@ def select_n(which, *cases):
 def clamp(min, x, max):
     """``x`` clipped to ``[min, max]`` elementwise."""
     return _ferrax.clamp(min, x, max)
+
+
+def bitcast_convert_type(operand, new_dtype):
+    """The bits of each element read as ``new_dtype`` (same width: float32 <-> (u)int32)."""
+    return _ferrax.bitcast_convert_type(operand, dtype_name(new_dtype, "bitcast_convert_type"))
 
 
 def convert_element_type(operand, new_dtype):

@@ -1,4 +1,5 @@
-"""Array creation: ``asarray``, ``zeros``, ``arange``, ``linspace``, ``eye`` and friends."""
+"""Array creation: ``asarray``, ``zeros``, ``arange``, ``linspace``, ``logspace``, ``eye``,
+``meshgrid``, ``indices`` and friends."""
 
 import math
 import operator
@@ -7,8 +8,15 @@ import numpy as np
 
 from .. import _ferrax
 from .._util import as_array, dtype_name, is_array, shape_tuple
-from ..errors import AxisError, FerraxNotImplementedError, FerraxTypeError, FerraxValueError
-from ._dtypes import default_float
+from ..errors import (
+    AxisError,
+    ConcretizationTypeError,
+    FerraxNotImplementedError,
+    FerraxTypeError,
+    FerraxValueError,
+)
+from ._common import norm_axis, slice_axis
+from ._dtypes import default_float, default_int
 
 __all__ = [
     "arange",
@@ -19,8 +27,12 @@ __all__ = [
     "eye",
     "full",
     "full_like",
+    "geomspace",
     "identity",
+    "indices",
     "linspace",
+    "logspace",
+    "meshgrid",
     "ones",
     "ones_like",
     "zeros",
@@ -165,7 +177,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         raise FerraxTypeError(f"linspace: num must be an integer, got {num!r}") from None
     if num < 0:
         raise FerraxValueError(f"linspace: number of samples, {num}, must be non-negative")
-    name = dtype_name(dtype, "linspace") or _ferrax.result_type(start, stop, default_float())
+    # A weak float promotes integers to the default float and keeps float32 as it is.
+    name = dtype_name(dtype, "linspace") or _ferrax.result_type(start, stop, 1.0)
     compute = name if np.dtype(name).kind == "f" else default_float()
     start = _ferrax.convert_element_type(start, compute)
     stop = _ferrax.convert_element_type(stop, compute)
@@ -222,3 +235,110 @@ def eye(N, M=None, k=0, dtype=None):
 def identity(n, dtype=None):
     """The ``n`` by ``n`` identity matrix."""
     return eye(n, dtype=dtype)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """``base ** linspace(start, stop, num)``: ``num`` samples evenly spaced on a log scale.
+
+    ``base`` may be an array broadcast against ``start`` and ``stop``; an integer ``dtype``
+    truncates the samples.
+    """
+    name = dtype_name(dtype, "logspace") or _ferrax.result_type(start, stop, 1.0)
+    compute = name if np.dtype(name).kind == "f" else default_float()
+    exponent = linspace(start, stop, num, endpoint, dtype=compute)  # samples along axis 0
+    base = _ferrax.convert_element_type(base, compute)
+    # Broadcast base against start and stop (not against the sample axis), as NumPy does.
+    count, *bshape = exponent.shape
+    ndim = max(base.ndim, len(bshape))
+    exponent = _ferrax.reshape(exponent, (count, *(1,) * (ndim - len(bshape)), *bshape))
+    base = _ferrax.reshape(base, (1, *(1,) * (ndim - base.ndim), *base.shape))
+    out = _ferrax.pow(base, exponent)
+    out = _move_first_to(out, axis, "logspace")
+    return out if out.dtype.name == name else _ferrax.convert_element_type(out, name)
+
+
+def _refuse_zero(values, op):
+    """Refuses concrete zeros in ``values``; traced values cannot be checked."""
+    try:
+        concrete = [np.asarray(v) for v in values]
+    except ConcretizationTypeError:
+        return
+    if any(np.any(v == 0) for v in concrete):
+        raise FerraxValueError(f"{op}: a geometric sequence cannot include zero")
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` samples from ``start`` to ``stop`` evenly spaced on a log scale, with the
+    endpoints exact; negative ``start`` and ``stop`` give negative samples (opposite signs
+    give NaNs in between)."""
+    name = dtype_name(dtype, "geomspace") or _ferrax.result_type(start, stop, 1.0)
+    compute = name if np.dtype(name).kind == "f" else default_float()
+    start = _ferrax.convert_element_type(start, compute)
+    stop = _ferrax.convert_element_type(stop, compute)
+    _refuse_zero((start, stop), "geomspace")
+    sign = _ferrax.sign(start)
+    start, stop = _ferrax.mul(start, sign), _ferrax.mul(stop, sign)
+    lin = linspace(_ferrax.log(start), _ferrax.log(stop), num, endpoint, dtype=compute)
+    out = _ferrax.exp(lin)
+    if num > 0:
+        # The endpoints are the arguments themselves, not exp(log(x)).
+        ends = [
+            _ferrax.expand_dims(_ferrax.broadcast_to(v, out.shape[1:]), (0,)) for v in (start, stop)
+        ]
+        last = num - 1 if endpoint and num > 1 else num
+        pieces = [ends[0], slice_axis(out, 0, 1, last)] + ([ends[1]] if last < num else [])
+        out = _ferrax.concatenate(pieces, 0)
+    out = _move_first_to(_ferrax.mul(out, sign), axis, "geomspace")
+    return out if out.dtype.name == name else _ferrax.convert_element_type(out, name)
+
+
+def _move_first_to(out, axis, op):
+    """``out`` with its first axis moved to position ``axis``."""
+    axis = norm_axis(axis, out.ndim, op)
+    perm = list(range(1, out.ndim))
+    perm.insert(axis, 0)
+    return out if axis == 0 else _ferrax.transpose(out, perm)
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate arrays from the 1-D coordinate vectors ``xi``, as a list.
+
+    ``indexing="xy"`` (default) swaps the first two output axes, as for plotting; ``"ij"``
+    keeps matrix order. ``sparse`` gives broadcastable arrays with size-1 axes instead of
+    full grids. Arrays are immutable, so ``copy`` makes no difference.
+    """
+    del copy
+    if indexing not in ("xy", "ij"):
+        raise FerraxValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    args = [as_array(x) for x in xi]
+    if any(a.ndim != 1 for a in args):
+        shapes = ", ".join(str(tuple(a.shape)) for a in args)
+        raise FerraxValueError(f"meshgrid: arguments must be 1-D, got shapes {shapes}")
+    swap = indexing == "xy" and len(args) >= 2
+    if swap:
+        args[0], args[1] = args[1], args[0]
+    sizes = [a.shape[0] for a in args]
+    outs = []
+    for i, a in enumerate(args):
+        shape = [1] * len(args) if sparse else list(sizes)
+        shape[i] = sizes[i]
+        outs.append(_ferrax.broadcast_in_dim(a, tuple(shape), (i,)))
+    if swap:
+        outs[0], outs[1] = outs[1], outs[0]
+    return outs
+
+
+def indices(dimensions, dtype=None, sparse=False):
+    """The index grid of an array of shape ``dimensions``: ``out[i]`` holds the ``i``-th index
+    of each position (a tuple of broadcastable arrays if ``sparse``)."""
+    dims = shape_tuple(dimensions, "indices")
+    name = dtype_name(dtype, "indices") or default_int()
+    if sparse:
+        return tuple(
+            _ferrax.broadcasted_iota(name, tuple(d if j == i else 1 for j, d in enumerate(dims)), i)
+            for i in range(len(dims))
+        )
+    if not dims:
+        return _ferrax.full((0,), 0, name)
+    grids = [_ferrax.broadcasted_iota(name, (1, *dims), i + 1) for i in range(len(dims))]
+    return _ferrax.concatenate(grids, 0)

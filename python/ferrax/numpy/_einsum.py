@@ -1,11 +1,12 @@
 """``einsum``: parses the subscripts and lowers to reduce_sum, transpose, multiply and
-dot_general, contracting operands left to right."""
+dot_general, contracting operands pairwise in the order ``_einsum_path`` chooses."""
 
 from .. import _ferrax
 from .._util import as_array, dtype_name
 from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from ._einsum_path import contraction_path, path_cost
 
-__all__ = ["einsum"]
+__all__ = ["einsum", "einsum_path"]
 
 
 def _split_term(term, ndim, index, n_ellipsis):
@@ -47,13 +48,6 @@ def _parse(subscripts, ndims):
         if "..." in term:
             n_ellipsis = max(n_ellipsis, ndim - len(term) + 3)
     inputs = [_split_term(t, n, i, n_ellipsis) for i, (t, n) in enumerate(zip(terms, ndims))]
-    for i, labels in enumerate(inputs):
-        letters = [lab for lab in labels if isinstance(lab, str)]
-        if len(set(letters)) != len(letters):
-            raise FerraxNotImplementedError(
-                f"einsum: a repeated index within operand {i} ({terms[i]!r}: traces and "
-                "diagonals) is not supported yet"
-            )
     all_labels = [lab for labels in inputs for lab in labels]
     if arrow:
         if rhs.count("...") > 1 or rhs.replace("...", "").count(".") > 0:
@@ -88,6 +82,30 @@ def _sizes(operands, inputs):
                 )
             sizes[lab] = old if size == 1 else size
     return sizes
+
+
+def _take_diagonals(x, labels):
+    """Reduces an index repeated within one operand (``"ii->i"``) to the diagonal."""
+    labels = list(labels)
+    for lab in dict.fromkeys(labels):
+        while labels.count(lab) > 1:
+            p = labels.index(lab)
+            q = labels.index(lab, p + 1)
+            n = x.shape[p]
+            if x.shape[q] != n:
+                raise FerraxValueError(
+                    f"einsum: index {lab!r} repeats within an operand with sizes {n} and "
+                    f"{x.shape[q]}"
+                )
+            eye = _ferrax.eq(
+                _ferrax.broadcast_in_dim(_ferrax.iota("int32", n), (n, n), (0,)),
+                _ferrax.broadcast_in_dim(_ferrax.iota("int32", n), (n, n), (1,)),
+            )
+            mask = _ferrax.broadcast_in_dim(eye, tuple(x.shape), (p, q))
+            zero = _ferrax.full((), 0, x.dtype.name)
+            x = _ferrax.reduce_sum(_ferrax.where(mask, x, zero), [q])
+            del labels[q]
+    return x, labels
 
 
 def _drop_broadcast(x, labels, sizes):
@@ -136,31 +154,42 @@ def _contract(x, lx, y, ly, keep, sizes, preferred):
     return _ferrax.dot_general(x, y, dims, preferred), out_labels
 
 
+def _prepare(subscripts, operands, op):
+    if not isinstance(subscripts, str):
+        raise FerraxTypeError(f"{op}: only the subscripts-string form is supported")
+    if not operands:
+        raise FerraxValueError(f"{op}: at least one operand is required")
+    operands = [as_array(x) for x in operands]
+    inputs, output = _parse(subscripts, [x.ndim for x in operands])
+    sizes = _sizes(operands, inputs)
+    return operands, inputs, output, sizes
+
+
 def einsum(
     subscripts, /, *operands, out=None, optimize="auto", precision=None, preferred_element_type=None
 ):
     """Einstein summation over ``operands`` as described by ``subscripts`` (``"ij,jk->ik"``).
 
-    Supports explicit and implicit outputs, ``...`` and broadcasting of size-1 dimensions;
-    operands are contracted left to right (``optimize`` is accepted and ignored).
+    Supports explicit and implicit outputs, ``...``, broadcasting of size-1 dimensions and
+    indices repeated within an operand (traces and diagonals). Operands are contracted pairwise
+    in the order ``optimize`` picks: ``"auto"`` (default: the cheapest order for up to five
+    operands, greedy beyond), ``"optimal"``/``True``, ``"greedy"``, ``False`` (left to right)
+    or an explicit path as :func:`einsum_path` returns.
     """
-    del optimize, precision
+    del precision
     if out is not None:
         raise FerraxNotImplementedError("einsum: the out argument is not supported")
-    if not isinstance(subscripts, str):
-        raise FerraxTypeError("einsum: only the subscripts-string form is supported")
-    if not operands:
-        raise FerraxValueError("einsum: at least one operand is required")
-    operands = [as_array(x) for x in operands]
-    inputs, output = _parse(subscripts, [x.ndim for x in operands])
-    sizes = _sizes(operands, inputs)
-    terms = [_drop_broadcast(x, labels, sizes) for x, labels in zip(operands, inputs)]
+    operands, inputs, output, sizes = _prepare(subscripts, operands, "einsum")
+    path = contraction_path(inputs, output, sizes, optimize)
+    terms = [_take_diagonals(x, labels) for x, labels in zip(operands, inputs)]
+    terms = [_drop_broadcast(x, labels, sizes) for x, labels in terms]
     preferred = dtype_name(preferred_element_type, "einsum")
-    x, lx = terms[0]
-    for j in range(1, len(terms)):
-        keep = set(output).union(*(set(labels) for _, labels in terms[j + 1 :]))
-        y, ly = terms[j]
-        x, lx = _contract(x, lx, y, ly, keep, sizes, preferred)
+    for i, j in path:
+        (x, lx), (y, ly) = terms[i], terms[j]
+        del terms[j], terms[i]
+        keep = set(output).union(*(set(labels) for _, labels in terms))
+        terms.append(_contract(x, lx, y, ly, keep, sizes, preferred))
+    [(x, lx)] = terms
     x, lx = _sum_out(x, lx, set(output))
     perm = [lx.index(lab) for lab in output]
     if perm != list(range(len(perm))):
@@ -168,3 +197,19 @@ def einsum(
     if preferred is not None and x.dtype.name != preferred:
         x = _ferrax.convert_element_type(x, preferred)
     return x
+
+
+def einsum_path(subscripts, /, *operands, optimize="greedy"):
+    """The contraction order :func:`einsum` would use: ``(["einsum_path", (i, j), ...],
+    description)``, the description giving the naive and the optimized multiply-add counts."""
+    _, inputs, output, sizes = _prepare(subscripts, operands, "einsum_path")
+    inputs = [list(dict.fromkeys(labels)) for labels in inputs]
+    path = contraction_path(inputs, output, sizes, optimize)
+    naive = path_cost(inputs, output, sizes, [(0, 1)] * (len(inputs) - 1))
+    chosen = path_cost(inputs, output, sizes, path)
+    description = (
+        f"  Complete contraction:  {subscripts}\n"
+        f"  Naive (left to right) multiply-adds:  {naive}\n"
+        f"  Optimized multiply-adds:  {chosen}"
+    )
+    return ["einsum_path", *path], description

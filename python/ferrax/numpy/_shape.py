@@ -1,29 +1,45 @@
-"""Shape manipulation and selection of ``ferrax.numpy``: reshape, transpose, stack, where, ..."""
+"""Shape manipulation and selection of ``ferrax.numpy``: reshape, transpose, stack, where,
+select, diff, ... The padding, rearranging and data-dependent-length functions live in
+``_padding``, ``_rearrange`` and ``_setops`` and are exported from here."""
 
 import operator
 
+import numpy as np
+
 from .. import _ferrax
 from .._util import as_array, dtype_name, int_tuple, is_array, shape_tuple
-from ..errors import AxisError, FerraxNotImplementedError, FerraxValueError
-from ._dtypes import default_int
+from ..errors import AxisError, FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from . import _padding, _rearrange, _setops
+from ._common import slice_axis
+from ._padding import *
+from ._rearrange import *
+from ._setops import *
+from ._setops import nonzero
 
 __all__ = [
-    "argsort",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_arrays",
     "broadcast_to",
     "clip",
     "concatenate",
+    "diff",
+    "ediff1d",
     "expand_dims",
     "flip",
     "moveaxis",
+    "piecewise",
     "ravel",
     "reshape",
-    "sort",
+    "select",
     "squeeze",
     "stack",
     "swapaxes",
     "transpose",
     "where",
 ]
+__all__ += _padding.__all__ + _rearrange.__all__ + _setops.__all__
 
 
 def _check_order(order, op):
@@ -139,19 +155,20 @@ def stack(arrays, axis=0, out=None, dtype=None):
 
 
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
-    """``x`` where ``condition`` holds, else ``y`` (all three broadcast together)."""
+    """``x`` where ``condition`` holds, else ``y`` (all three broadcast together); with only
+    ``condition``, ``nonzero(condition, size=size, fill_value=fill_value)``."""
     if x is None and y is None:
-        raise FerraxNotImplementedError(
-            "where: the one-argument form (nonzero) needs data-dependent shapes; not supported yet"
-        )
+        return nonzero(condition, size=size, fill_value=fill_value)
     if x is None or y is None:
         raise FerraxValueError("where: either both or neither of x and y must be given")
     if size is not None or fill_value is not None:
-        raise FerraxNotImplementedError("where: size and fill_value are not supported yet")
+        raise FerraxValueError("where: size and fill_value apply only to the one-argument form")
+    return _ferrax.where(_as_bool(condition), x, y)
+
+
+def _as_bool(condition):
     condition = as_array(condition)
-    if condition.dtype.kind != "b":
-        condition = _ferrax.ne(condition, 0)
-    return _ferrax.where(condition, x, y)
+    return condition if condition.dtype.kind == "b" else _ferrax.ne(condition, 0)
 
 
 def clip(arr, /, min=None, max=None):
@@ -163,27 +180,142 @@ def clip(arr, /, min=None, max=None):
     return as_array(arr)
 
 
-def sort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False):
-    """``a`` sorted along ``axis`` (flattened if None), NaNs last."""
-    del kind
-    if order is not None or descending:
-        raise FerraxNotImplementedError("sort: order and descending are not supported yet")
-    a = as_array(a)
-    if axis is None:
-        a, axis = _ferrax.reshape(a, (-1,)), 0
-    return _ferrax.sort([a], operator.index(axis), bool(stable), 1)[0]
+def _atleast(arys, make):
+    out = [make(as_array(a)) for a in arys]
+    return out[0] if len(out) == 1 else out
 
 
-def argsort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False):
-    """Indices that sort ``a`` along ``axis`` (flattened if None), NaNs last."""
-    del kind
-    if order is not None or descending:
-        raise FerraxNotImplementedError("argsort: order and descending are not supported yet")
-    a = as_array(a)
-    if axis is None:
-        a, axis = _ferrax.reshape(a, (-1,)), 0
-    axis = _axis(axis, a.ndim, "argsort") if a.ndim else 0
+def atleast_1d(*arys):
+    """The arrays with at least 1 dimension (a scalar becomes shape ``(1,)``); one array
+    for one argument, a list otherwise."""
+    return _atleast(arys, lambda a: _ferrax.reshape(a, (1,)) if a.ndim == 0 else a)
+
+
+def atleast_2d(*arys):
+    """The arrays with at least 2 dimensions (leading size-1 axes added)."""
+    return _atleast(
+        arys,
+        lambda a: _ferrax.reshape(a, (1,) * (2 - a.ndim) + tuple(a.shape)) if a.ndim < 2 else a,
+    )
+
+
+def _to_3d(a):
     if a.ndim == 0:
-        return _ferrax.full((), 0, default_int())
-    indices = _ferrax.broadcasted_iota(default_int(), a.shape, axis)
-    return _ferrax.sort([a, indices], axis, bool(stable), 1)[1]
+        return _ferrax.reshape(a, (1, 1, 1))
+    if a.ndim == 1:
+        return _ferrax.reshape(a, (1, a.shape[0], 1))
+    return _ferrax.expand_dims(a, (2,)) if a.ndim == 2 else a
+
+
+def atleast_3d(*arys):
+    """The arrays with at least 3 dimensions: ``(n,)`` becomes ``(1, n, 1)`` and
+    ``(m, n)`` becomes ``(m, n, 1)``."""
+    return _atleast(arys, _to_3d)
+
+
+def broadcast_arrays(*args):
+    """The arrays broadcast against each other to their common shape (a list)."""
+    arrays = [as_array(a) for a in args]
+    try:
+        shape = np.broadcast_shapes(*[tuple(a.shape) for a in arrays])
+    except ValueError:
+        shown = ", ".join(str(tuple(a.shape)) for a in arrays)
+        raise FerraxValueError(f"broadcast_arrays: incompatible shapes {shown}") from None
+    return [a if tuple(a.shape) == shape else _ferrax.broadcast_to(a, shape) for a in arrays]
+
+
+def select(condlist, choicelist, default=0):
+    """Entrywise, the choice of the first condition that holds, else ``default``."""
+    condlist, choicelist = list(condlist), list(choicelist)
+    if len(condlist) != len(choicelist):
+        raise FerraxValueError(
+            f"select: condlist and choicelist must have the same length, got {len(condlist)} "
+            f"and {len(choicelist)}"
+        )
+    if not condlist:
+        raise FerraxValueError("select: condlist must not be empty")
+    out = default
+    for i in reversed(range(len(condlist))):
+        cond = as_array(condlist[i])
+        if cond.dtype.kind != "b":
+            raise FerraxTypeError(f"select: condlist[{i}] must be boolean, got dtype {cond.dtype}")
+        out = _ferrax.where(cond, choicelist[i], out)
+    return as_array(out)
+
+
+def piecewise(x, condlist, funclist, *args, **kw):
+    """``funclist[i](x)`` (or the constant ``funclist[i]``) where ``condlist[i]`` holds, later
+    conditions winning; one extra function gives the value where no condition holds (else 0).
+    Every function is evaluated on all of ``x``; the result has ``x``'s dtype."""
+    x = as_array(x)
+    if isinstance(condlist, (list, tuple)):
+        conds = [_as_bool(c) for c in condlist]
+    else:
+        stacked = _as_bool(condlist)
+        conds = [stacked] if stacked.ndim == x.ndim else list(stacked)
+    funcs = list(funclist)
+    if len(funcs) not in (len(conds), len(conds) + 1):
+        raise FerraxValueError(
+            f"piecewise: with {len(conds)} conditions funclist needs {len(conds)} or "
+            f"{len(conds) + 1} entries, got {len(funcs)}"
+        )
+
+    def value(f):
+        out = f(x, *args, **kw) if callable(f) else f
+        return _ferrax.convert_element_type(as_array(out), x.dtype.name)
+
+    out = value(funcs[-1]) if len(funcs) > len(conds) else _ferrax.full((), 0, x.dtype.name)
+    out = _ferrax.broadcast_to(out, x.shape)
+    for cond, f in zip(conds, funcs):
+        out = _ferrax.where(cond, value(f), out)
+    return out
+
+
+def _edge_block(v, a, axis):
+    """``prepend``/``append`` of ``diff``: a scalar becomes a size-1 slab along ``axis``."""
+    v = as_array(v)
+    if v.ndim == 0:
+        shape = list(a.shape)
+        shape[axis] = 1
+        return _ferrax.broadcast_to(v, shape)
+    return v
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """The ``n``-th discrete difference ``a[i + 1] - a[i]`` along ``axis`` (``!=`` for
+    booleans), after joining ``prepend`` and ``append`` to ``a``."""
+    a = as_array(a)
+    if a.ndim == 0:
+        raise FerraxValueError("diff: the input must be at least 1-D, got a scalar")
+    axis = _axis(axis, a.ndim, "diff")
+    n = operator.index(n)
+    if n < 0:
+        raise FerraxValueError(f"diff: order n must be non-negative, got {n}")
+    parts = [_edge_block(prepend, a, axis)] if prepend is not None else []
+    parts.append(a)
+    if append is not None:
+        parts.append(_edge_block(append, a, axis))
+    if len(parts) > 1:
+        a = _ferrax.concatenate(parts, axis)
+    for _ in range(n):
+        length = a.shape[axis]
+        if length == 0:
+            break
+        hi, lo = slice_axis(a, axis, 1, length), slice_axis(a, axis, 0, length - 1)
+        a = _ferrax.ne(hi, lo) if a.dtype.kind == "b" else _ferrax.sub(hi, lo)
+    return a
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    """The differences of the flattened ``ary``, with ``to_begin`` and ``to_end`` (in
+    ``ary``'s dtype) joined before and after."""
+    a = _ferrax.reshape(as_array(ary), (-1,))
+    parts = [diff(a)]
+    dtype = a.dtype.name
+    if to_begin is not None:
+        parts.insert(
+            0, _ferrax.reshape(_ferrax.convert_element_type(as_array(to_begin), dtype), (-1,))
+        )
+    if to_end is not None:
+        parts.append(_ferrax.reshape(_ferrax.convert_element_type(as_array(to_end), dtype), (-1,)))
+    return parts[0] if len(parts) == 1 else _ferrax.concatenate(parts, 0)

@@ -4,7 +4,7 @@ use ferrax_core::data::HostData;
 use ferrax_core::{type_err, DType, Result};
 
 use crate::elem::Num;
-use crate::simd::map;
+use crate::simd::{map, zip, zip3};
 
 /// Casts every element (floats to integers truncate and saturate, NaN gives 0; any nonzero
 /// value is `true`).
@@ -107,5 +107,52 @@ pub fn clamp(lo: &HostData, x: &HostData, hi: &HostData) -> Result<HostData> {
         (H::F32(a), H::F32(b), H::F32(c)) => H::F32(clamp_typed(a, b, c)),
         (H::F64(a), H::F64(b), H::F64(c)) => H::F64(clamp_typed(a, b, c)),
         _ => return Err(type_err!("clamp: unsupported operand dtypes")),
+    })
+}
+
+/// Reinterprets the bits of every element as `to` (same width; checked by the shape rule).
+pub fn bitcast(x: &HostData, to: DType) -> Result<HostData> {
+    use HostData as H;
+    Ok(match (x, to) {
+        (H::F32(v), DType::I32) => H::I32(map(v, |a| a.to_bits() as i32)),
+        (H::F32(v), DType::U32) => H::U32(map(v, f32::to_bits)),
+        (H::I32(v), DType::F32) => H::F32(map(v, |a| f32::from_bits(a as u32))),
+        (H::U32(v), DType::F32) => H::F32(map(v, f32::from_bits)),
+        (H::I32(v), DType::U32) => H::U32(map(v, |a| a as u32)),
+        (H::U32(v), DType::I32) => H::I32(map(v, |a| a as i32)),
+        (H::F64(v), DType::I64) => H::I64(map(v, |a| a.to_bits() as i64)),
+        (H::I64(v), DType::F64) => H::F64(map(v, |a| f64::from_bits(a as u64))),
+        (x, to) if x.dtype() == to => x.clone(),
+        (x, to) => {
+            return Err(type_err!(
+                "bitcast_convert_type: cannot reinterpret {} as {}",
+                x.dtype(),
+                to
+            ))
+        }
+    })
+}
+
+/// `a * b + c` rounded once, elementwise (operands of one element broadcast).
+pub fn fma(a: &HostData, b: &HostData, c: &HostData) -> Result<HostData> {
+    // `f` is a closure, not a function pointer, so that it inlines into the ISA-specific
+    // loops and `mul_add` becomes an FMA instruction there.
+    fn typed<T, F>(a: &[T], b: &[T], c: &[T], f: F) -> Vec<T>
+    where
+        T: Copy + Send + Sync,
+        F: Fn(T, T, T) -> T + Sync + Copy,
+    {
+        match (a, b, c) {
+            ([x], _, _) => zip(b, c, |y, z| f(*x, y, z)),
+            (_, [y], _) => zip(a, c, |x, z| f(x, *y, z)),
+            (_, _, [z]) => zip(a, b, |x, y| f(x, y, *z)),
+            _ => zip3(a, b, c, f),
+        }
+    }
+    use HostData as H;
+    Ok(match (a, b, c) {
+        (H::F32(a), H::F32(b), H::F32(c)) => H::F32(typed(a, b, c, |x: f32, y, z| x.mul_add(y, z))),
+        (H::F64(a), H::F64(b), H::F64(c)) => H::F64(typed(a, b, c, |x: f64, y, z| x.mul_add(y, z))),
+        _ => return Err(type_err!("fma: unsupported operand dtypes")),
     })
 }

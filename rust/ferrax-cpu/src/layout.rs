@@ -279,15 +279,30 @@ pub fn dynamic_update_slice(
 /// `iota`.
 pub fn iota(out: &Aval, dimension: usize) -> HostData {
     let st = strides(&out.shape);
-    let n = out.size();
     let (stride, size) = (st[dimension], out.shape[dimension]);
-    let idx = |i: usize| (i / stride) % size;
+    let n = out.size();
     match out.dtype {
-        ferrax_core::DType::I32 => HostData::I32((0..n).map(|i| idx(i) as i32).collect()),
-        ferrax_core::DType::U32 => HostData::U32((0..n).map(|i| idx(i) as u32).collect()),
-        ferrax_core::DType::I64 => HostData::I64((0..n).map(|i| idx(i) as i64).collect()),
-        ferrax_core::DType::F32 => HostData::F32((0..n).map(|i| idx(i) as f32).collect()),
-        ferrax_core::DType::F64 => HostData::F64((0..n).map(|i| idx(i) as f64).collect()),
-        ferrax_core::DType::Bool => HostData::Bool((0..n).map(|i| idx(i) != 0).collect()),
+        ferrax_core::DType::I32 => HostData::I32(iota_values(n, stride, size, |j| j as i32)),
+        ferrax_core::DType::U32 => HostData::U32(iota_values(n, stride, size, |j| j as u32)),
+        ferrax_core::DType::I64 => HostData::I64(iota_values(n, stride, size, |j| j as i64)),
+        ferrax_core::DType::F32 => HostData::F32(iota_values(n, stride, size, |j| j as f32)),
+        ferrax_core::DType::F64 => HostData::F64(iota_values(n, stride, size, |j| j as f64)),
+        ferrax_core::DType::Bool => HostData::Bool(iota_values(n, stride, size, |j| j != 0)),
     }
+}
+
+/// `n` values where element `i` is `cast((i / stride) % size)`: runs of `stride` equal values
+/// counting up to `size`, repeated (no division per element).
+fn iota_values<T: Copy>(n: usize, stride: usize, size: usize, cast: impl Fn(usize) -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(n);
+    if n == 0 {
+        return out;
+    }
+    let period: Vec<T> = (0..size).map(cast).collect();
+    while out.len() < n {
+        for &v in &period {
+            out.extend(std::iter::repeat_n(v, stride));
+        }
+    }
+    out
 }

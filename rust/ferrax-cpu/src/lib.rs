@@ -3,12 +3,16 @@
 
 mod alloc;
 mod binary;
+mod cephes;
 mod convert;
 mod dot;
 mod elem;
 mod fused;
+mod gather;
 mod layout;
+mod linalg;
 pub mod math;
+mod random;
 mod reduce;
 pub mod simd;
 mod sort;
@@ -70,8 +74,10 @@ impl Backend for CpuBackend {
             Prim::Unary(op) => one(unary::unary(*op, arg(0)?)?),
             Prim::Binary(op) => one(binary::binary(*op, arg(0)?, arg(1)?)?),
             Prim::SelectN(_) => one(convert::select_n(arg(0)?, &inputs[1..], out.size())?),
+            Prim::Fma(_) => one(convert::fma(arg(0)?, arg(1)?, arg(2)?)?),
             Prim::Clamp(_) => one(convert::clamp(arg(0)?, arg(1)?, arg(2)?)?),
             Prim::Convert(p) => one(convert::convert(arg(0)?, p.dtype)),
+            Prim::Bitcast(p) => one(convert::bitcast(arg(0)?, p.dtype)?),
             Prim::Iota(p) => one(layout::iota(out, p.dimension)),
             Prim::BroadcastInDim(p) => one(layout::broadcast_in_dim(p, arg(0)?, aval(0)?)),
             Prim::Reshape(_) | Prim::Squeeze(_) | Prim::ExpandDims(_) | Prim::StopGradient(_) => {
@@ -106,6 +112,32 @@ impl Backend for CpuBackend {
                 p.reverse,
             )?),
             Prim::Sort(p) => sort::sort(inputs, aval(0)?, p.dimension, p.num_keys),
+            Prim::TriangularSolve(p) => {
+                linalg::triangular_solve(arg(0)?, aval(0)?, arg(1)?, aval(1)?, p)
+            }
+            Prim::Threefry2x32(_) => random::threefry2x32(inputs, out.size()),
+            Prim::Cholesky(_) => linalg::cholesky(arg(0)?, aval(0)?),
+            Prim::Lu(_) => linalg::lu(arg(0)?, aval(0)?),
+            Prim::Qr(_) => linalg::qr(arg(0)?, aval(0)?),
+            Prim::Eigh(_) => linalg::eigh(arg(0)?, aval(0)?),
+            Prim::Svd(_) => linalg::svd(arg(0)?, aval(0)?),
+            Prim::Gather(p) => one(gather::gather(
+                arg(0)?,
+                aval(0)?,
+                arg(1)?,
+                aval(1)?,
+                &p.axes,
+                p.fill,
+            )?),
+            Prim::Scatter(p) => one(gather::scatter(
+                arg(0)?,
+                aval(0)?,
+                arg(1)?,
+                aval(1)?,
+                arg(2)?,
+                &p.axes,
+                p.op,
+            )?),
             Prim::Call(_) | Prim::Cond(_) | Prim::While(_) | Prim::Scan(_) => Err(Error::Backend(
                 format!("{prim}: control flow runs in the core, not as a kernel"),
             )),

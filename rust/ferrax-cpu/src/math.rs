@@ -1,4 +1,5 @@
-//! Branch-free float32 approximations that vectorize, and erf/erf_inv.
+//! Branch-free float32 approximations that vectorize, float64 erf and erf_inv; float32 `log`,
+//! `log1p`, `erf` and `erf_inv` live in [`crate::cephes`] and are re-exported here.
 //!
 //! Accuracy (checked by the test suite against float64 NumPy): `exp`, `log`, `sin`, `cos`,
 //! `tanh` and `logistic` are within 4 ulp over the whole float32 range (`sin`/`cos` switch to
@@ -6,6 +7,8 @@
 //! Each function is a plain `#[inline(always)]` scalar function so that the loops in
 //! [`crate::simd`] vectorize it. Polynomials use `mul_add`, which the AVX2+FMA and AVX-512
 //! instances turn into FMA instructions (CPUs without FMA fall back to a slower library call).
+
+pub use crate::cephes::{erf_f32, erf_inv_f32, log1p_f32, log_f32};
 
 const LOG2E: f32 = std::f32::consts::LOG2_E;
 const LN2_HI: f32 = 0.693_145_75;
@@ -43,36 +46,6 @@ pub fn exp_f32(x: f32) -> f32 {
     let h = n >> 1;
     let y = p * pow2i(h) * pow2i(n - h);
     if x.is_nan() {
-        x
-    } else {
-        y
-    }
-}
-
-/// Natural logarithm.
-#[inline(always)]
-pub fn log_f32(x: f32) -> f32 {
-    let tiny = x < f32::MIN_POSITIVE;
-    let xs = if tiny { x * 8_388_608.0 } else { x };
-    let bits = xs.to_bits() as i32;
-    // Exponent relative to sqrt(0.5) so that the mantissa lands in [sqrt(0.5), sqrt(2)).
-    let off = bits - 0x3f35_04f3;
-    let e = (off >> 23) - if tiny { 23 } else { 0 };
-    let m = f32::from_bits(((off & 0x007f_ffff) + 0x3f35_04f3) as u32);
-    let f = m - 1.0;
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let mut poly: f32 = 2.0 / 11.0;
-    for c in [2.0 / 9.0, 2.0 / 7.0, 2.0 / 5.0, 2.0 / 3.0, 2.0] {
-        poly = poly.mul_add(z, c);
-    }
-    let ef = e as f32;
-    let y = ef * LN2_HI + (s * poly + ef * LN2_LO);
-    if x == 0.0 {
-        f32::NEG_INFINITY
-    } else if x < 0.0 || x.is_nan() {
-        f32::NAN
-    } else if x == f32::INFINITY {
         x
     } else {
         y
@@ -240,48 +213,6 @@ fn erfc_cf(a: f64) -> f64 {
     exp_neg_square(a) / (std::f64::consts::PI.sqrt() * f)
 }
 
-/// erf in float32 (computed in float64, correctly rounded in practice).
-pub fn erf_f32(x: f32) -> f32 {
-    erf_f64(f64::from(x)) as f32
-}
-
-/// erf_inv in float32: the single-precision polynomial of M. Giles, "Approximating the erfinv
-/// function" (GPU Computing Gems, 2011), evaluated in the published order.
-#[allow(clippy::excessive_precision)] // the coefficients as published
-pub fn erf_inv_f32(x: f32) -> f32 {
-    let w = -(-x * x).ln_1p();
-    let p = if w < 5.0 {
-        let w = w - 2.5;
-        let mut p = 2.810_226_4e-8_f32;
-        p = 3.432_739_4e-7 + p * w;
-        p = -3.523_387_7e-6 + p * w;
-        p = -4.391_506_5e-6 + p * w;
-        p = 0.000_218_580_87 + p * w;
-        p = -0.001_253_725 + p * w;
-        p = -0.004_177_681_6 + p * w;
-        p = 0.246_640_73 + p * w;
-        1.501_409_4 + p * w
-    } else {
-        let w = w.sqrt() - 3.0;
-        let mut p = -0.000_200_214_26_f32;
-        p = 0.000_100_950_56 + p * w;
-        p = 0.001_349_343_2 + p * w;
-        p = -0.003_673_428_4 + p * w;
-        p = 0.005_739_507_7 + p * w;
-        p = -0.007_622_461 + p * w;
-        p = 0.009_438_870_5 + p * w;
-        p = 1.001_674_1 + p * w;
-        2.832_976_8 + p * w
-    };
-    if x.abs() == 1.0 {
-        x * f32::INFINITY
-    } else if x.abs() > 1.0 {
-        f32::NAN
-    } else {
-        p * x
-    }
-}
-
 /// erf_inv in float64: Newton steps on erf from the float32 estimate.
 pub fn erf_inv_f64(y: f64) -> f64 {
     if y.abs() >= 1.0 || y.is_nan() {
@@ -306,21 +237,24 @@ pub fn erf_inv_f64(y: f64) -> f64 {
     x
 }
 
+/// Distance in float32 ulps (at the reference's magnitude) from a float64 reference; for the
+/// accuracy tests of this module and [`crate::cephes`].
+#[cfg(test)]
+pub(crate) fn ulps(a: f32, b: f64) -> f64 {
+    let b32 = b as f32;
+    if a == b32 || (a.is_nan() && b.is_nan()) {
+        return 0.0;
+    }
+    let spacing = f64::from(f32::from_bits(b32.abs().to_bits() + 1) - b32.abs());
+    (f64::from(a) - b).abs() / spacing.max(f64::from(f32::from_bits(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ulps(a: f32, b: f64) -> f64 {
-        let b32 = b as f32;
-        if a == b32 || (a.is_nan() && b.is_nan()) {
-            return 0.0;
-        }
-        let spacing = f64::from(f32::from_bits(b32.abs().to_bits() + 1) - b32.abs());
-        (f64::from(a) - b).abs() / spacing.max(f64::from(f32::from_bits(1)))
-    }
-
     #[test]
-    fn exp_log_accuracy() {
+    fn exp_accuracy() {
         let mut worst: f64 = 0.0;
         let mut x = -100.0f32;
         while x < 88.0 {
@@ -328,13 +262,6 @@ mod tests {
             x += 0.0137;
         }
         assert!(worst <= 4.0, "exp worst {worst} ulp");
-        let mut worst: f64 = 0.0;
-        let mut x = 1e-40f32;
-        while x < 1e38 {
-            worst = worst.max(ulps(log_f32(x), f64::from(x).ln()));
-            x *= 1.013;
-        }
-        assert!(worst <= 4.0, "log worst {worst} ulp");
     }
 
     #[test]

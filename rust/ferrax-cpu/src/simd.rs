@@ -57,6 +57,19 @@ fn loop2<A: Copy, B: Copy, U, F: Fn(A, B) -> U>(
     }
 }
 
+#[inline(always)]
+fn loop3<A: Copy, B: Copy, C: Copy, U, F: Fn(A, B, C) -> U>(
+    a: &[A],
+    b: &[B],
+    c: &[C],
+    out: &mut [MaybeUninit<U>],
+    f: &F,
+) {
+    for (((o, &x), &y), &z) in out.iter_mut().zip(a).zip(b).zip(c) {
+        o.write(f(x, y, z));
+    }
+}
+
 macro_rules! multiversion {
     ($name:ident, $inner:ident, ($($arg:ident: $ty:ty),*), <$($g:ident),*>, $bound:path) => {
         #[cfg(target_arch = "x86_64")]
@@ -76,6 +89,13 @@ macro_rules! multiversion {
 
 multiversion!(v1, loop1, (x: &[T], out: &mut [MaybeUninit<U>]), <T>, Fn(T) -> U);
 multiversion!(v2, loop2, (a: &[A], b: &[B], out: &mut [MaybeUninit<U>]), <A, B>, Fn(A, B) -> U);
+multiversion!(
+    v3,
+    loop3,
+    (a: &[A], b: &[B], c: &[C], out: &mut [MaybeUninit<U>]),
+    <A, B, C>,
+    Fn(A, B, C) -> U
+);
 
 fn run1<T: Copy, U, F: Fn(T) -> U>(x: &[T], out: &mut [MaybeUninit<U>], f: &F) {
     match isa() {
@@ -103,6 +123,24 @@ fn run2<A: Copy, B: Copy, U, F: Fn(A, B) -> U>(
         #[cfg(target_arch = "x86_64")]
         Isa::Avx2 => unsafe { v2::avx2(a, b, out, f) },
         _ => loop2(a, b, out, f),
+    }
+}
+
+fn run3<A: Copy, B: Copy, C: Copy, U, F: Fn(A, B, C) -> U>(
+    a: &[A],
+    b: &[B],
+    c: &[C],
+    out: &mut [MaybeUninit<U>],
+    f: &F,
+) {
+    match isa() {
+        // SAFETY: the instance is only called when the CPU reports the features it needs.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => unsafe { v3::avx512(a, b, c, out, f) },
+        // SAFETY: as above.
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => unsafe { v3::avx2(a, b, c, out, f) },
+        _ => loop3(a, b, c, out, f),
     }
 }
 
@@ -147,6 +185,22 @@ where
         // SAFETY: `run1` wrote every element of `chunk`, so it is an initialized `[U]`.
         let done = unsafe { &mut *(chunk as *mut [MaybeUninit<U>] as *mut [U]) };
         fix(xs, done);
+    })
+}
+
+/// `f` applied to three operands of one length, element by element.
+pub fn zip3<A, B, C, U, F>(a: &[A], b: &[B], c: &[C], f: F) -> Vec<U>
+where
+    A: Copy + Sync,
+    B: Copy + Sync,
+    C: Copy + Sync,
+    U: Send,
+    F: Fn(A, B, C) -> U + Sync,
+{
+    let n = a.len().min(b.len()).min(c.len());
+    build(n, |chunk, start| {
+        let range = start..start + chunk.len();
+        run3(&a[range.clone()], &b[range.clone()], &c[range], chunk, &f)
     })
 }
 

@@ -88,7 +88,7 @@ fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
         Exp => map(v, exp_f32),
         Exp2 => map(v, f32::exp2),
         Log => map(v, log_f32),
-        Log1p => map(v, f32::ln_1p),
+        Log1p => map(v, log1p_f32),
         Expm1 => map(v, f32::exp_m1),
         Sqrt => map(v, f32::sqrt),
         Rsqrt => map(v, |a| 1.0 / a.sqrt()),

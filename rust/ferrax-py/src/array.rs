@@ -154,6 +154,40 @@ fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
     }
 }
 
+/// Whether an index uses integer arrays, lists or boolean masks (NumPy's advanced indexing,
+/// handled in `ferrax/_indexing.py`).
+fn is_advanced_index(idx: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let advanced = |it: &Bound<'_, PyAny>| -> PyResult<bool> {
+        if it.is_instance_of::<pyo3::types::PyList>() {
+            return Ok(true);
+        }
+        if let Ok(a) = it.cast::<Array>() {
+            let v = &a.get().value;
+            // Traced scalar indices become gathers too.
+            return Ok(v.aval().ndim() > 0
+                || v.dtype() == ferrax_core::DType::Bool
+                || v.as_concrete().is_none());
+        }
+        if it.is_instance_of::<PyInt>() || !it.hasattr("shape")? || !it.hasattr("dtype")? {
+            return Ok(false);
+        }
+        let ndim: usize = it.getattr("ndim")?.extract().unwrap_or(0);
+        let kind: String = it.getattr("dtype")?.getattr("kind")?.extract()?;
+        Ok(ndim > 0 || kind == "b")
+    };
+    match idx.cast::<PyTuple>() {
+        Ok(t) => {
+            for it in t.iter() {
+                if advanced(&it)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Err(_) => advanced(idx),
+    }
+}
+
 /// Optional axis argument: None, an int or a sequence of ints.
 fn parse_axis(axis: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<i64>>> {
     match axis {
@@ -444,9 +478,28 @@ impl Array {
             .unbind())
     }
 
-    fn __getitem__(&self, py: Python<'_>, idx: &Bound<'_, PyAny>) -> PyResult<Array> {
+    fn __getitem__<'py>(
+        slf: &Bound<'py, Self>,
+        idx: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        if is_advanced_index(idx)? {
+            return py
+                .import("ferrax._indexing")?
+                .call_method1("getitem", (slf, idx));
+        }
         let items = parse_index(idx)?;
-        Ok(Array::new(getitem(&self.value, &items).py_err(py)?))
+        let out = Array::new(getitem(&slf.get().value, &items).py_err(py)?);
+        Ok(Bound::new(py, out)?.into_any())
+    }
+
+    /// Functional updates: `x.at[idx].set(v)`, `.add`, `.multiply`, `.min`, `.max`, `.get`.
+    #[getter]
+    fn at<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("ferrax._indexing")?
+            .getattr("_IndexUpdateHelper")?
+            .call1((slf,))
     }
 
     fn __float__(&self, py: Python<'_>) -> PyResult<f64> {

@@ -9,7 +9,11 @@ pub mod batching;
 mod binary;
 pub mod control;
 mod dot;
+mod fma;
+mod gather;
 mod index;
+pub mod linalg;
+mod random;
 mod reduce;
 mod shape;
 mod sort;
@@ -19,11 +23,14 @@ use std::fmt;
 
 pub use binary::{BinaryOp, Clamp, SelectN};
 pub use dot::DotGeneral;
+pub use fma::Fma;
+pub use gather::{gather, scatter, Gather, Scatter, ScatterOp};
 pub use index::{DynamicSlice, DynamicUpdateSlice, Slice};
+pub use random::Threefry2x32;
 pub use reduce::{ArgOp, ArgReduce, CumOp, Cumulative, Reduce, ReduceOp};
 pub use shape::{
-    BroadcastInDim, Concatenate, ConvertElementType, ExpandDims, Iota, Pad, Reshape, Rev, Squeeze,
-    Transpose,
+    BitcastConvertType, BroadcastInDim, Concatenate, ConvertElementType, ExpandDims, Iota, Pad,
+    Reshape, Rev, Squeeze, Transpose,
 };
 pub use sort::Sort;
 pub use unary::StopGradient;
@@ -157,7 +164,9 @@ prims! {
     Binary(BinaryOp),
     SelectN(SelectN),
     Clamp(Clamp),
+    Fma(Fma),
     Convert(ConvertElementType),
+    Bitcast(BitcastConvertType),
     Iota(Iota),
     BroadcastInDim(BroadcastInDim),
     Reshape(Reshape),
@@ -177,6 +186,15 @@ prims! {
     DotGeneral(DotGeneral),
     StopGradient(StopGradient),
     CustomVjpLinear(crate::transform::CustomVjpLinear),
+    Gather(Gather),
+    TriangularSolve(linalg::TriangularSolve),
+    Cholesky(linalg::Cholesky),
+    Lu(linalg::Lu),
+    Qr(linalg::Qr),
+    Eigh(linalg::Eigh),
+    Svd(linalg::Svd),
+    Scatter(Scatter),
+    Threefry2x32(Threefry2x32),
     Call(control::Call),
     Cond(control::Cond),
     While(control::While),

@@ -72,6 +72,46 @@ impl Primitive for ConvertElementType {
     }
 }
 
+/// `bitcast_convert_type`: reinterprets each element's bits as another dtype of the same
+/// width (`float32` <-> `int32`/`uint32`, `float64` <-> `int64`). Not differentiable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BitcastConvertType {
+    /// Target dtype.
+    pub dtype: DType,
+}
+
+impl Primitive for BitcastConvertType {
+    fn name(&self) -> &'static str {
+        "bitcast_convert_type"
+    }
+    fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
+        expect_arity(self.name(), inputs, 1)?;
+        let from = inputs[0].dtype;
+        let width = |d: DType| match d {
+            DType::Bool => 1,
+            DType::I32 | DType::U32 | DType::F32 => 4,
+            DType::I64 | DType::F64 => 8,
+        };
+        if width(from) != width(self.dtype) || from == DType::Bool {
+            return Err(type_err!(
+                "bitcast_convert_type: {} and {} do not have the same bit width",
+                from.name(),
+                self.dtype.name()
+            ));
+        }
+        Ok(vec![Aval::new(inputs[0].shape.clone(), self.dtype)])
+    }
+    fn params(&self) -> Vec<(&'static str, String)> {
+        vec![("new_dtype", self.dtype.name().to_string())]
+    }
+    fn jvp(&self, primals: &[Value], _tangents: &[Option<Value>]) -> JvpResult {
+        Ok((vec![bind1(self.clone(), primals)?], vec![None]))
+    }
+    fn batch(&self, args: &[Value], dims: &[Option<usize>], _size: usize) -> BatchResult {
+        same_layout(&self.clone().into(), args, dims)
+    }
+}
+
 pub(crate) fn py_bool(b: bool) -> String {
     if b { "True" } else { "False" }.to_string()
 }

@@ -10,6 +10,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use pyo3::wrap_pyfunction;
 
+mod indexing;
+mod linalg;
+mod random;
+
 use crate::array::Array;
 use crate::convert::{parse_dtype, to_value};
 use crate::errors::IntoPy;
@@ -209,6 +213,13 @@ fn clamp(
     )
 }
 
+/// `fma(a, b, c)`: `a * b + c` rounded once (one float dtype; scalars or one shape).
+#[pyfunction]
+fn fma(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, c: &Bound<'_, PyAny>) -> Res {
+    let args = [to_value(a)?, to_value(b)?, to_value(c)?];
+    wrap(py, bind1(Fma, &args))
+}
+
 /// `convert_element_type`.
 #[pyfunction]
 #[pyo3(signature = (x, dtype, weak_type=false))]
@@ -220,6 +231,19 @@ fn convert_element_type(
 ) -> Res {
     let d = parse_dtype(py, &dtype_name(dtype)?)?;
     wrap(py, lax::convert(&to_value(x)?, d, weak_type))
+}
+
+/// `bitcast_convert_type`: the same bits read as another dtype of the same width.
+#[pyfunction]
+fn bitcast_convert_type(py: Python<'_>, x: &Bound<'_, PyAny>, dtype: &Bound<'_, PyAny>) -> Res {
+    let d = parse_dtype(py, &dtype_name(dtype)?)?;
+    wrap(
+        py,
+        ferrax_core::trace::bind1(
+            ferrax_core::prim::BitcastConvertType { dtype: d },
+            &[to_value(x)?],
+        ),
+    )
 }
 
 /// An array from an array-like, optionally cast.
@@ -696,6 +720,9 @@ fn dot_general(
 
 /// Registers every function on the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    indexing::register(m)?;
+    linalg::register(m)?;
+    random::register(m)?;
     add_unary(m)?;
     add_binary(m)?;
     macro_rules! add {
@@ -706,7 +733,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         select_n,
         where_,
         clamp,
+        fma,
         convert_element_type,
+        bitcast_convert_type,
         asarray,
         py_set_x64,
         py_x64_enabled,

@@ -1,0 +1,131 @@
+"""Continuous samplers of ``ferrax.random`` built on uniform floats: uniform, normal,
+truncated_normal, gumbel, exponential, laplace and logistic.
+
+Each transforms uniform bits exactly as JAX does, with XLA's float arithmetic
+(``_random_math``), so the values equal JAX's on CPU bit for bit.
+"""
+
+import math
+
+import numpy as np
+
+from . import _random_math as xla_math
+from . import lax
+from ._random_base import (
+    check_shape,
+    float_dtype,
+    gumbel_impl,
+    key_arg,
+    no_sharding,
+    normal_impl,
+    shape_arg,
+    uniform_impl,
+)
+from ._util import as_array
+from .errors import ConcretizationTypeError, FerraxValueError
+
+__all__ = [
+    "exponential",
+    "gumbel",
+    "laplace",
+    "logistic",
+    "normal",
+    "truncated_normal",
+    "uniform",
+]
+
+
+def _prepare(op, key, shape, dtype, out_sharding):
+    """The checked key, shape tuple and float dtype of a sampler call."""
+    no_sharding(op, out_sharding)
+    return key_arg(op, key), shape_arg(op, shape), float_dtype(op, dtype)
+
+
+def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0, *, out_sharding=None):
+    """Uniform floats in ``[minval, maxval)`` of ``shape`` and ``dtype`` (default float32, or
+    float64 with x64). ``minval``/``maxval`` must broadcast to ``shape``."""
+    key, shape, dtype = _prepare("uniform", key, shape, dtype, out_sharding)
+    return uniform_impl("uniform", key, shape, dtype, minval, maxval)
+
+
+def normal(key, shape=(), dtype=None, *, out_sharding=None):
+    """Standard normal floats of ``shape`` and ``dtype``: ``sqrt(2) * erf_inv(u)`` with ``u``
+    uniform in (-1, 1), as JAX draws them."""
+    key, shape, dtype = _prepare("normal", key, shape, dtype, out_sharding)
+    return normal_impl(key, shape, dtype)
+
+
+def _erf_of_bound(bound, dtype):
+    """``erf(bound / sqrt(2))`` as JAX computes it: XLA turns the division by the constant into
+    a multiplication by its reciprocal. float64 erf is libm's in XLA; for a concrete bound it is
+    taken from Python's ``math.erf`` (the same libm), for a traced one from ``lax.erf``."""
+    scaled = lax.mul(bound, np.array(1, dtype) / np.array(np.sqrt(2), dtype))
+    if dtype == np.float64:
+        try:
+            values = np.asarray(scaled)
+        except ConcretizationTypeError:
+            return xla_math.erf(scaled)
+        return as_array(np.vectorize(math.erf, otypes=[np.float64])(values))
+    return xla_math.erf(scaled)
+
+
+def truncated_normal(key, lower, upper, shape=None, dtype=None, *, out_sharding=None):
+    """Standard normal values conditioned on ``lower < x < upper``, by inverting the normal
+    CDF on ``[erf(lower / sqrt 2), erf(upper / sqrt 2))``; results are clipped into the open
+    interval. ``shape`` defaults to the broadcast of ``lower`` and ``upper``."""
+    no_sharding("truncated_normal", out_sharding)
+    key = key_arg("truncated_normal", key)
+    dtype = float_dtype("truncated_normal", dtype)
+    lower, upper = as_array(lower), as_array(upper)
+    if shape is None:
+        try:
+            shape = tuple(np.broadcast_shapes(tuple(lower.shape), tuple(upper.shape)))
+        except ValueError:
+            raise FerraxValueError(
+                f"truncated_normal: lower and upper shapes {tuple(lower.shape)} and "
+                f"{tuple(upper.shape)} are not broadcast-compatible"
+            ) from None
+    else:
+        shape = shape_arg("truncated_normal", shape)
+        check_shape("truncated_normal", shape, tuple(lower.shape), tuple(upper.shape))
+    sqrt2 = np.array(np.sqrt(2), dtype)
+    lower = lax.convert_element_type(lower, dtype)
+    upper = lax.convert_element_type(upper, dtype)
+    a = _erf_of_bound(lower, dtype)
+    b = _erf_of_bound(upper, dtype)
+    u = uniform_impl("truncated_normal", key, shape, dtype, a, b)
+    out = lax.mul(sqrt2, xla_math.erf_inv(u))
+    lo = lax.nextafter(lax.stop_gradient(lower), np.array(np.inf, dtype))
+    hi = lax.nextafter(lax.stop_gradient(upper), np.array(-np.inf, dtype))
+    return lax.min(hi, lax.max(lo, out))
+
+
+def gumbel(key, shape=(), dtype=None, mode=None, *, out_sharding=None):
+    """Standard Gumbel values ``-log(-log(u))``. ``mode="high"`` spends two uniforms per value
+    so that tail probabilities below float32 resolution are sampled correctly."""
+    key, shape, dtype = _prepare("gumbel", key, shape, dtype, out_sharding)
+    return gumbel_impl(key, shape, dtype, mode)
+
+
+def exponential(key, shape=(), dtype=None, *, out_sharding=None):
+    """Exponential(1) values ``-log1p(-u)``, density ``e**-x`` for ``x >= 0``."""
+    key, shape, dtype = _prepare("exponential", key, shape, dtype, out_sharding)
+    u = uniform_impl("exponential", key, shape, dtype, 0.0, 1.0)
+    return lax.neg(xla_math.log1p(lax.neg(u)))
+
+
+def laplace(key, shape=(), dtype=None, *, out_sharding=None):
+    """Laplace(0, 1) values, density ``e**-|x| / 2``: ``sign(u) * log1p(-|u|)`` with ``u``
+    uniform in (-1, 1)."""
+    key, shape, dtype = _prepare("laplace", key, shape, dtype, out_sharding)
+    lo = np.array(-1.0, dtype) + np.finfo(dtype).epsneg
+    u = uniform_impl("laplace", key, shape, dtype, lo, 1.0)
+    return lax.mul(lax.sign(u), xla_math.log1p(lax.neg(lax.abs(u))))
+
+
+def logistic(key, shape=(), dtype=None, *, out_sharding=None):
+    """Standard logistic values ``log(u) - log1p(-u)``, density ``e**-x / (1 + e**-x)**2``."""
+    key, shape, dtype = _prepare("logistic", key, shape, dtype, out_sharding)
+    tiny = np.finfo(dtype).tiny
+    u = uniform_impl("logistic", key, shape, dtype, tiny, 1.0)
+    return lax.sub(xla_math.log(u), xla_math.log1p(lax.neg(u)))
