@@ -5,12 +5,14 @@ Each transforms uniform bits exactly as JAX does, with XLA's float arithmetic
 (``_random_math``), so the values equal JAX's on CPU bit for bit.
 """
 
+import functools
 import math
 
 import numpy as np
 
 from . import _random_math as xla_math
 from . import lax
+from ._jit import jit
 from ._random_base import (
     check_shape,
     float_dtype,
@@ -35,6 +37,14 @@ __all__ = [
 ]
 
 
+# The samplers run staged: after the argument checks, one jitted program per shape and dtype
+# (as JAX's samplers are jitted), so a small draw costs one call instead of dozens of eager
+# operations, and the counters of a shape are computed once, at staging.
+_uniform = jit(uniform_impl, static_argnums=(0, 2, 3))
+_normal = jit(normal_impl, static_argnums=(1, 2))
+_gumbel = jit(gumbel_impl, static_argnums=(1, 2, 3))
+
+
 def _prepare(op, key, shape, dtype, out_sharding):
     """The checked key, shape tuple and float dtype of a sampler call."""
     no_sharding(op, out_sharding)
@@ -45,14 +55,14 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0, *, out_sharding=N
     """Uniform floats in ``[minval, maxval)`` of ``shape`` and ``dtype`` (default float32, or
     float64 with x64). ``minval``/``maxval`` must broadcast to ``shape``."""
     key, shape, dtype = _prepare("uniform", key, shape, dtype, out_sharding)
-    return uniform_impl("uniform", key, shape, dtype, minval, maxval)
+    return _uniform("uniform", key, shape, dtype, minval, maxval)
 
 
 def normal(key, shape=(), dtype=None, *, out_sharding=None):
     """Standard normal floats of ``shape`` and ``dtype``: ``sqrt(2) * erf_inv(u)`` with ``u``
     uniform in (-1, 1), as JAX draws them."""
     key, shape, dtype = _prepare("normal", key, shape, dtype, out_sharding)
-    return normal_impl(key, shape, dtype)
+    return _normal(key, shape, dtype)
 
 
 def _erf_of_bound(bound, dtype):
@@ -104,28 +114,39 @@ def gumbel(key, shape=(), dtype=None, mode=None, *, out_sharding=None):
     """Standard Gumbel values ``-log(-log(u))``. ``mode="high"`` spends two uniforms per value
     so that tail probabilities below float32 resolution are sampled correctly."""
     key, shape, dtype = _prepare("gumbel", key, shape, dtype, out_sharding)
-    return gumbel_impl(key, shape, dtype, mode)
+    return _gumbel(key, shape, dtype, mode)
 
 
-def exponential(key, shape=(), dtype=None, *, out_sharding=None):
-    """Exponential(1) values ``-log1p(-u)``, density ``e**-x`` for ``x >= 0``."""
-    key, shape, dtype = _prepare("exponential", key, shape, dtype, out_sharding)
+@functools.partial(jit, static_argnums=(1, 2))
+def _exponential(key, shape, dtype):
     u = uniform_impl("exponential", key, shape, dtype, 0.0, 1.0)
     return lax.neg(xla_math.log1p(lax.neg(u)))
 
 
-def laplace(key, shape=(), dtype=None, *, out_sharding=None):
-    """Laplace(0, 1) values, density ``e**-|x| / 2``: ``sign(u) * log1p(-|u|)`` with ``u``
-    uniform in (-1, 1)."""
-    key, shape, dtype = _prepare("laplace", key, shape, dtype, out_sharding)
+@functools.partial(jit, static_argnums=(1, 2))
+def _laplace(key, shape, dtype):
     lo = np.array(-1.0, dtype) + np.finfo(dtype).epsneg
     u = uniform_impl("laplace", key, shape, dtype, lo, 1.0)
     return lax.mul(lax.sign(u), xla_math.log1p(lax.neg(lax.abs(u))))
 
 
+@functools.partial(jit, static_argnums=(1, 2))
+def _logistic(key, shape, dtype):
+    u = uniform_impl("logistic", key, shape, dtype, np.finfo(dtype).tiny, 1.0)
+    return lax.sub(xla_math.log(u), xla_math.log1p(lax.neg(u)))
+
+
+def exponential(key, shape=(), dtype=None, *, out_sharding=None):
+    """Exponential(1) values ``-log1p(-u)``, density ``e**-x`` for ``x >= 0``."""
+    return _exponential(*_prepare("exponential", key, shape, dtype, out_sharding))
+
+
+def laplace(key, shape=(), dtype=None, *, out_sharding=None):
+    """Laplace(0, 1) values, density ``e**-|x| / 2``: ``sign(u) * log1p(-|u|)`` with ``u``
+    uniform in (-1, 1)."""
+    return _laplace(*_prepare("laplace", key, shape, dtype, out_sharding))
+
+
 def logistic(key, shape=(), dtype=None, *, out_sharding=None):
     """Standard logistic values ``log(u) - log1p(-u)``, density ``e**-x / (1 + e**-x)**2``."""
-    key, shape, dtype = _prepare("logistic", key, shape, dtype, out_sharding)
-    tiny = np.finfo(dtype).tiny
-    u = uniform_impl("logistic", key, shape, dtype, tiny, 1.0)
-    return lax.sub(xla_math.log(u), xla_math.log1p(lax.neg(u)))
+    return _logistic(*_prepare("logistic", key, shape, dtype, out_sharding))

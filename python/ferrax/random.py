@@ -29,9 +29,12 @@ draws are built from int64 bit patterns. Typed key arrays, other PRNG implementa
 ``out_sharding`` are not supported.
 """
 
+import functools
+
 import numpy as np
 
 from . import _ferrax, _threefry, lax
+from ._jit import jit
 from ._random_base import key_arg, no_sharding, shape_arg
 from ._random_continuous import (
     exponential,
@@ -135,6 +138,16 @@ def clone(key):
     return _threefry.check_key("clone", key, allow_batched=True)
 
 
+# Key operations run staged, one jitted program per shape (see ``_random_continuous``).
+_split = jit(_threefry.split, static_argnums=(1,))
+_fold_in = jit(_threefry.fold_in)
+
+
+@functools.partial(jit, static_argnums=(1,))
+def _bits32(key, shape):
+    return _threefry.random_bits(key, 32, shape)
+
+
 def _num_shape(num):
     if is_array(num):
         raise FerraxTypeError("split: num must be a Python int or a tuple of ints, not an Array")
@@ -148,7 +161,7 @@ def split(key, num=2):
     """``num`` new keys from ``key``: an array of shape ``(num, 2)`` (or ``(*num, 2)`` for a
     tuple ``num``). Key ``i`` is the threefry hash of the counter ``i`` under ``key``."""
     key = key_arg("split", key)
-    return _threefry.split(key, _num_shape(num))
+    return _split(key, _num_shape(num))
 
 
 def fold_in(key, data):
@@ -183,7 +196,7 @@ def fold_in(key, data):
         data = lax.and_(data, np.int64(0xFFFFFFFF))
     if data.dtype != np.uint32:
         data = lax.convert_element_type(data, np.uint32)
-    return _threefry.fold_in(key, data)
+    return _fold_in(key, data)
 
 
 def bits(key, shape=(), dtype=None, *, out_sharding=None):
@@ -208,4 +221,4 @@ def bits(key, shape=(), dtype=None, *, out_sharding=None):
             raise FerraxNotImplementedError(
                 f"bits: ferrax supports only uint32 bits (it has no {name} dtype)"
             )
-    return _threefry.random_bits(key, 32, shape_arg("bits", shape))
+    return _bits32(key, shape_arg("bits", shape))

@@ -97,22 +97,25 @@ const LOG1P_Q: [f64; 6] = [
 ];
 
 /// `log(1 + x)`: `x - x^2/2 + x^3 P(x)/Q(x)` for `|x| < sqrt(2) - 1`, `log(1 + x)` beyond.
+/// Both are computed and one is selected, so the loop over an array vectorizes.
 #[inline(always)]
 pub fn log1p_f32(x: f32) -> f32 {
+    let x2 = x * x;
+    let mut q = x + LOG1P_Q[0] as f32;
+    for &c in &LOG1P_Q[1..] {
+        q = q.mul_add(x, c as f32);
+    }
+    let mut p = LOG1P_P[0] as f32;
+    for &c in &LOG1P_P[1..] {
+        p = p.mul_add(x, c as f32);
+    }
+    let t = (x * x2) * (p / q);
+    let near = x + (x2 * -0.5 + t);
+    let far = log_f32(x + 1.0);
     if x.abs() < 0.41421356237309504880_f64 as f32 {
-        let x2 = x * x;
-        let mut q = x + LOG1P_Q[0] as f32;
-        for &c in &LOG1P_Q[1..] {
-            q = q.mul_add(x, c as f32);
-        }
-        let mut p = LOG1P_P[0] as f32;
-        for &c in &LOG1P_P[1..] {
-            p = p.mul_add(x, c as f32);
-        }
-        let t = (x * x2) * (p / q);
-        x + (x2 * -0.5 + t)
+        near
     } else {
-        log_f32(x + 1.0)
+        far
     }
 }
 
@@ -174,12 +177,21 @@ const ERF_INV_FAR: [f32; 9] = [
 /// The inverse error function on `(-1, 1)`, `+-inf` at `+-1`, NaN beyond.
 #[inline(always)]
 pub fn erf_inv_f32(x: f32) -> f32 {
+    // One Horner chain whose argument and coefficients are picked per element (branch-free).
     let w = -log1p_f32(-(x * x));
-    let p = if w < 5.0 {
-        horner(w - 2.5, &ERF_INV_NEAR)
-    } else {
-        horner(w.sqrt() - 3.0, &ERF_INV_FAR)
+    let near = w < 5.0;
+    let t = if near { w - 2.5 } else { w.sqrt() - 3.0 };
+    let pick = |k: usize| {
+        if near {
+            ERF_INV_NEAR[k]
+        } else {
+            ERF_INV_FAR[k]
+        }
     };
+    let mut p = pick(0);
+    for k in 1..ERF_INV_NEAR.len() {
+        p = p.mul_add(t, pick(k));
+    }
     x * if x.abs() == 1.0 { f32::INFINITY } else { p }
 }
 

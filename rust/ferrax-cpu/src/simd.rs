@@ -12,14 +12,16 @@ use rayon::prelude::*;
 /// Elements per parallel task; smaller arrays run on the calling thread.
 pub const PAR_CHUNK: usize = 1 << 16;
 
+/// The vector instruction sets the loops here are compiled for.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Isa {
+pub(crate) enum Isa {
     Avx512,
     Avx2,
     Baseline,
 }
 
-fn isa() -> Isa {
+/// The best instruction set of the running CPU (detected once).
+pub(crate) fn isa() -> Isa {
     static ISA: OnceLock<Isa> = OnceLock::new();
     *ISA.get_or_init(|| {
         #[cfg(target_arch = "x86_64")]
@@ -145,7 +147,10 @@ fn run3<A: Copy, B: Copy, C: Copy, U, F: Fn(A, B, C) -> U>(
 }
 
 /// A vector of `n` elements each written exactly once by `fill`.
-fn build<U: Send, G: Fn(&mut [MaybeUninit<U>], usize) + Sync>(n: usize, fill: G) -> Vec<U> {
+pub(crate) fn build<U: Send, G: Fn(&mut [MaybeUninit<U>], usize) + Sync>(
+    n: usize,
+    fill: G,
+) -> Vec<U> {
     let mut out: Vec<U> = crate::alloc::with_capacity(n);
     {
         let spare = &mut out.spare_capacity_mut()[..n];
@@ -162,6 +167,46 @@ fn build<U: Send, G: Fn(&mut [MaybeUninit<U>], usize) + Sync>(n: usize, fill: G)
     unsafe { out.set_len(n) };
     out
 }
+
+/// `map(x, f)` for a kernel `f` (the path of an `#[inline(always)]` function) too large for
+/// LLVM to inline through a closure: `f` is called directly inside each ISA instance, so it is
+/// compiled (and vectorized) for that ISA rather than called out of line at the baseline.
+macro_rules! map_inlined {
+    ($x:expr, $f:path, $t:ty => $u:ty) => {{
+        use std::mem::MaybeUninit;
+        use $crate::simd::Isa;
+        #[inline(always)]
+        fn body(x: &[$t], out: &mut [MaybeUninit<$u>]) {
+            for (o, &v) in out.iter_mut().zip(x) {
+                o.write($f(v));
+            }
+        }
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+        unsafe fn avx512(x: &[$t], out: &mut [MaybeUninit<$u>]) {
+            body(x, out)
+        }
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn avx2(x: &[$t], out: &mut [MaybeUninit<$u>]) {
+            body(x, out)
+        }
+        let x: &[$t] = $x;
+        $crate::simd::build(x.len(), |out, start| {
+            let x = &x[start..start + out.len()];
+            match $crate::simd::isa() {
+                // SAFETY: the instance is only called when the CPU reports the features it needs.
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx512 => unsafe { avx512(x, out) },
+                // SAFETY: as above.
+                #[cfg(target_arch = "x86_64")]
+                Isa::Avx2 => unsafe { avx2(x, out) },
+                _ => body(x, out),
+            }
+        })
+    }};
+}
+pub(crate) use map_inlined;
 
 /// `f` applied to every element.
 pub fn map<T: Copy + Sync, U: Send, F: Fn(T) -> U + Sync>(x: &[T], f: F) -> Vec<U> {

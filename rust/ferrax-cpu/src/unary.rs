@@ -5,7 +5,7 @@ use ferrax_core::prim::UnaryOp;
 use ferrax_core::{type_err, Result};
 
 use crate::math::*;
-use crate::simd::{map, map_fix};
+use crate::simd::{map, map_fix, map_inlined};
 
 /// Runs a unary op on data of any accepted dtype.
 pub fn unary(op: UnaryOp, x: &HostData) -> Result<HostData> {
@@ -106,7 +106,7 @@ fn f32_unary(op: UnaryOp, v: &[f32]) -> HostData {
         Atanh => map(v, |a| atanh_f64(f64::from(a)) as f32),
         Logistic => map(v, logistic_f32),
         Erf => map(v, erf_f32),
-        ErfInv => map(v, erf_inv_f32),
+        ErfInv => map_inlined!(v, erf_inv_f32, f32 => f32),
         IsFinite => return HostData::Bool(map(v, f32::is_finite)),
         Not => map(v, |a| a),
     };
