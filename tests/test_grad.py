@@ -491,3 +491,30 @@ def test_check_grads_requires_float64():
     """Without x64 the arguments would silently become float32; the checker refuses."""
     with pytest.raises(AssertionError, match="x64"):
         check_grads(jnp.sin, (u(-2, 2),), 1)
+
+
+def test_custom_rules_survive_jit():
+    """A jitted function keeps its custom rules: differentiating the staged program uses them
+    (relu's derivative at its kink is 0 by its rule; the rules below scale by 100)."""
+
+    @jax.custom_jvp
+    def f(x):
+        return jnp.sin(x)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        return f(primals[0]), 100.0 * tangents[0]
+
+    @jax.custom_vjp
+    def g(x):
+        return jnp.sin(x)
+
+    g.defvjp(lambda x: (jnp.sin(x), x), lambda x, ct: (100.0 * ct,))
+    for fn in (f, g):
+        for transform in (lambda h: jax.grad(jax.jit(h)), lambda h: jax.jit(jax.grad(h))):
+            assert float(transform(fn)(1.0)) == 100.0
+        np.testing.assert_allclose(float(jax.jit(fn)(1.0)), np.sin(1.0), rtol=1e-6)
+    _, tangent = jax.jvp(jax.jit(f), (1.0,), (1.0,))
+    assert float(tangent) == 100.0
+    assert float(jax.grad(jax.jit(jax.nn.relu))(0.0)) == 0.0
+    assert "custom_jvp_call" in str(jax.make_jaxpr(f)(1.0))

@@ -205,7 +205,7 @@ def test_derivatives_at_kinks_follow_jax_conventions():
     np.testing.assert_allclose(_scalar_grad(jax.grad(nn.softplus), [0.0]), [0.25])
 
 
-def test_derivatives_are_finite_at_extreme_inputs(x64):
+def test_derivatives_at_extreme_inputs(x64):
     x = EXTREME
     s = special.expit(x)
     np.testing.assert_allclose(_scalar_grad(nn.softplus, x, np.float64), s, rtol=1e-14)
@@ -223,8 +223,35 @@ def test_derivatives_are_finite_at_extreme_inputs(x64):
     np.testing.assert_allclose(
         _scalar_grad(nn.silu, x, np.float64), s + x * s * special.expit(-x), rtol=1e-13, atol=1e-300
     )
-    for fn in (nn.gelu, nn.elu, nn.tanh, lambda x: nn.gelu(x, approximate=False)):
-        assert np.all(np.isfinite(_scalar_grad(fn, x, np.float64)))
+    # The rest against their closed-form derivatives. Where a derivative is tiny, the value
+    # is a difference of numbers near 1 (1 - tanh^2, expm1 + 1, 1 + erf), so an absolute
+    # error of a few eps is allowed.
+    eps = np.finfo(np.float64).eps
+    with np.errstate(over="ignore"):
+        sech2 = 1 / np.cosh(x) ** 2  # tanh' = 1 - tanh^2
+    np.testing.assert_allclose(_scalar_grad(nn.tanh, x, np.float64), sech2, rtol=1e-14, atol=eps)
+    for alpha in (1.0, 0.3):  # elu' = 1 for x > 0, alpha e^x otherwise
+        np.testing.assert_allclose(
+            _scalar_grad(lambda x, alpha=alpha: nn.elu(x, alpha), x, np.float64),
+            np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0))),
+            rtol=1e-14,
+            atol=eps,
+        )
+    # Exact gelu: (x Phi(x))' = Phi(x) + x phi(x).
+    np.testing.assert_allclose(
+        _scalar_grad(lambda x: nn.gelu(x, approximate=False), x, np.float64),
+        special.ndtr(x) + x * stats.norm.pdf(x),
+        rtol=1e-13,
+        atol=4 * eps,
+    )
+    # Approximate gelu: with u = c (x + a x^3), 0.5 x (1 + tanh u) = x expit(2u), whose
+    # derivative is expit(2u) + x * 2 expit(2u) expit(-2u) * c (1 + 3 a x^2).
+    c, a = math.sqrt(2 / math.pi), 0.044715
+    u = c * (x + a * x**3)
+    want = special.expit(2 * u) + x * 2 * special.expit(2 * u) * special.expit(-2 * u) * c * (
+        1 + 3 * a * x**2
+    )
+    np.testing.assert_allclose(_scalar_grad(nn.gelu, x, np.float64), want, rtol=1e-13, atol=4 * eps)
     # logsumexp and log_softmax of huge values: the gradients are softmax weights.
     big = np.array([[1e4, 1e4 + 1.0, -1e4], [-1e4, -1e4 - 2.0, 3.0]])
     want = special.softmax(big, axis=-1)
@@ -265,12 +292,16 @@ def test_softmax_where(rng):
     got = np.asarray(nn.log_softmax(x, where=mask))
     np.testing.assert_allclose(got[mask], np.log(want[mask]), rtol=1e-5)
     assert np.all(got[~mask] == -np.inf)
-    # A broadcast mask (one per column) selects whole columns.
+    # A broadcast mask (one per column) selects whole columns: the masked softmax of each row
+    # over the selected columns, 0 elsewhere.
     cols = np.array([True, False, True, True, False, True])
-    np.testing.assert_allclose(
-        np.asarray(nn.softmax(x, where=cols)),
-        np.asarray(nn.softmax(x, where=np.tile(cols, (4, 1)))),
-    )
+    kept = x.astype(np.float64)[:, cols]
+    e = np.exp(kept - kept.max(-1, keepdims=True))
+    want = np.zeros((4, 6))
+    want[:, cols] = e / e.sum(-1, keepdims=True)
+    got = np.asarray(nn.softmax(x, where=cols))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)
+    assert np.all(got[:, ~cols] == 0)
 
 
 @pytest.mark.parametrize("axis", [None, 0, -1, (0, 2)])
@@ -508,7 +539,7 @@ def test_bad_arguments_raise_clear_errors():
         nn.one_hot(jnp.asarray([1]), 3, axis=2)
     with pytest.raises(ValueError, match="axis"):
         nn.softmax(x, axis=2)
-    with pytest.raises(errors.FerraxValueError, match="repeated"):
+    with pytest.raises(errors.AxisError, match="repeated"):
         nn.logsumexp(x, axis=(0, -2))
     with pytest.raises(errors.FerraxTypeError, match="boolean"):
         nn.softmax(x, where=jnp.ones((2, 3)))
@@ -696,8 +727,14 @@ def test_truncated_normal_bounds_and_moments(lower, upper):
     assert abs(w.mean() - mean) < 5 * math.sqrt(var / n)
     assert abs(w.var() - var) < 5 * var * math.sqrt((kurt + 2) / n)
     assert stats.kstest(w[:50_000], law.cdf).pvalue > 1e-3
+    # The defaults: stddev 1e-2, bounds -2 and 2.
     default = np.asarray(initializers.truncated_normal()(KEY, (n,)), np.float64)
     assert np.abs(default).max() <= 2e-2
+    law = stats.truncnorm(-2.0, 2.0, scale=1e-2)
+    mean, var, kurt = (float(m) for m in law.stats(moments="mvk"))
+    assert abs(default.mean() - mean) < 5 * math.sqrt(var / n)
+    assert abs(default.var() - var) < 5 * var * math.sqrt((kurt + 2) / n)
+    assert stats.kstest(default[:50_000], law.cdf).pvalue > 1e-3
 
 
 def test_constant_initializers(x64):
@@ -743,7 +780,7 @@ def test_initializer_errors():
         initializers.variance_scaling(-1.0, "fan_in", "normal")
     with pytest.raises(errors.FerraxValueError, match="in_axis"):
         initializers.glorot_normal()(KEY, (5,))
-    with pytest.raises(errors.FerraxValueError, match="out_axis"):
+    with pytest.raises(errors.AxisError, match="out_axis"):
         initializers.he_normal(out_axis=3)(KEY, (2, 3))
     with pytest.raises(errors.FerraxValueError, match="zero"):
         initializers.he_normal()(KEY, (0, 3))

@@ -234,7 +234,7 @@ def test_finfo_iinfo():
         jnp.iinfo(jnp.float32)
 
 
-def test_result_type_and_promote_types(x64):
+def test_result_type(x64):
     i32, u32, f32 = jnp.int32, jnp.uint32, jnp.float32
     # JAX's lattice: Python int and float are weak, unsigned with signed widens.
     assert jnp.result_type(i32, f32) == np.float32
@@ -245,16 +245,10 @@ def test_result_type_and_promote_types(x64):
     assert jnp.result_type(u32, i32) == np.int64
     assert jnp.result_type(jnp.bool_, 1) == np.int64
     assert jnp.result_type(jnp.ones(2, f32), jnp.ones(2, i32)) == np.float32
-    assert jnp.promote_types(f32, float) == np.float32
-    assert jnp.promote_types(int, i32) == np.int32
-    assert jnp.promote_types(int, float) == np.float64
-    assert jnp.promote_types(u32, int) == np.uint32
-    assert jnp.promote_types(jnp.bool_, f32) == np.float32
+    # promote_types is tested in test_promotion.py
     jax.config.update("jax_enable_x64", False)
     assert jnp.result_type(i32, 1.0) == np.float32
     assert jnp.result_type(u32, i32) == np.int32  # canonicalized
-    assert jnp.promote_types(u32, i32) == np.int32  # a new dtype is canonicalized, as in JAX
-    assert jnp.promote_types("int64", i32) == np.int64
 
 
 # --- derivatives, vmap and jit ----------------------------------------------------------------

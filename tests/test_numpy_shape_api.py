@@ -17,7 +17,7 @@ def rand(rng, shape, dtype="float32"):
 
 def assert_pieces(got, want):
     assert isinstance(got, list) and len(got) == len(want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert_exact(g, w)
 
 
@@ -83,7 +83,7 @@ def test_broadcast_arrays(rng):
     xs = [rand(rng, s) for s in [(3, 1), (4,), ()]]
     got = jnp.broadcast_arrays(*xs)
     want = np.broadcast_arrays(*xs)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert_exact(g, np.array(w))
     with pytest.raises(ValueError, match="broadcast_arrays"):
         jnp.broadcast_arrays(np.ones(3), np.ones(4))

@@ -21,14 +21,25 @@ def floats(rng, shape):
     return x
 
 
+def uints(rng, shape):
+    """Random uint32s with ties and values above 2**31, which a signed comparison misorders."""
+    x = rng.integers(0, 4, shape).astype("uint32")
+    x.ravel()[::3] = np.uint32(2**32 - 1) - x.ravel()[::3]
+    return x
+
+
+def bools(rng, shape):
+    return rng.random(shape) < 0.5
+
+
 def as_int(x):
     """NumPy's int64 index results in ferrax's default int32."""
     return np.asarray(x).astype("int32")
 
 
 # --- sort, argsort, lexsort, partition -----------------------------------------------------
-@pytest.mark.parametrize("axis", [-1, 0, None])
-@pytest.mark.parametrize("make", [ints, floats])
+@pytest.mark.parametrize("axis", [-1, 0, 1, None])
+@pytest.mark.parametrize("make", [ints, floats, uints, bools])
 def test_sort_and_argsort(axis, make, rng):
     x = make(rng, (4, 7))
     assert_exact(jnp.sort(x, axis=axis), np.sort(x, axis=axis))
@@ -125,11 +136,11 @@ def test_searchsorted_sorter_scalar_and_errors(rng):
 @pytest.mark.parametrize("shape", [(7,), (3, 4), (2, 3, 2), (0, 3)])
 def test_nonzero_family(shape, rng):
     x = ints(rng, shape, 1)
-    for got, want in zip(jnp.nonzero(x), np.nonzero(x)):
+    for got, want in zip(jnp.nonzero(x), np.nonzero(x), strict=True):
         assert_exact(got, as_int(want))
     assert_exact(jnp.argwhere(x), as_int(np.argwhere(x)))
     assert_exact(jnp.flatnonzero(x), as_int(np.flatnonzero(x)))
-    for got, want in zip(jnp.where(x > 0), np.where(x > 0)):
+    for got, want in zip(jnp.where(jnp.asarray(x > 0)), np.where(x > 0), strict=True):
         assert_exact(got, as_int(want))
     assert_exact(jnp.argwhere(jnp.asarray(2.0)), as_int(np.argwhere(np.float32(2.0))))
     assert_exact(jnp.argwhere(jnp.asarray(0)), as_int(np.argwhere(np.int32(0))))
@@ -147,10 +158,10 @@ def test_nonzero_with_size_under_jit(size, rng):
         return out
 
     got = jax.jit(lambda a: jnp.nonzero(a, size=size))(x)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert_exact(g, padded(w, 0))
     got = jax.jit(lambda a: jnp.nonzero(a, size=size, fill_value=(-1, 9)))(x)
-    for g, w, f in zip(got, want, (-1, 9)):
+    for g, w, f in zip(got, want, (-1, 9), strict=True):
         assert_exact(g, padded(w, f))
     got = jax.jit(lambda a: jnp.argwhere(a, size=size, fill_value=-2))(x)
     assert_exact(got, np.stack([padded(w, -2) for w in want], 1).reshape(size, 2))
@@ -177,7 +188,7 @@ def test_unique_flat(make, shape, rng):
     got = jnp.unique(x, return_index=True, return_inverse=True, return_counts=True)
     want = np.unique(x, return_index=True, return_inverse=True, return_counts=True)
     assert_exact(got[0], want[0])
-    for g, w in zip(got[1:], want[1:]):
+    for g, w in zip(got[1:], want[1:], strict=True):
         assert_exact(g, as_int(w))
     assert_exact(jnp.unique(x), np.unique(x))
 
@@ -195,7 +206,7 @@ def test_unique_axis(axis, rng):
     got = jnp.unique(x, return_index=True, return_inverse=True, return_counts=True, axis=axis)
     want = np.unique(x, return_index=True, return_inverse=True, return_counts=True, axis=axis)
     assert_exact(got[0], want[0])
-    for g, w in zip(got[1:], want[1:]):
+    for g, w in zip(got[1:], want[1:], strict=True):
         assert_exact(g, as_int(w))
     x3 = ints(rng, (3, 4, 2), 1)
     assert_exact(jnp.unique(x3, axis=1), np.unique(x3, axis=1))
@@ -298,7 +309,7 @@ def test_set_operations(rng):
     got = jnp.intersect1d(a, b, return_indices=True)
     want = np.intersect1d(a, b, return_indices=True)
     assert_exact(got[0], want[0])
-    for g, w in zip(got[1:], want[1:]):
+    for g, w in zip(got[1:], want[1:], strict=True):
         assert_exact(g, as_int(w))
     u = np.unique(a)
     rng.shuffle(u)

@@ -237,22 +237,30 @@ def test_env_var_enables_x64_at_import():
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "expected"),
+    ("a", "b", "expected32", "expected64"),
     [
-        ("int32", "uint32", "int32"),
-        ("bool", "int32", "int32"),
-        ("float32", "int32", "float32"),
-        ("uint32", "float32", "float32"),
-        (np.int32, np.float32, "float32"),
+        # u32 v i32 = i64 on the lattice; a new dtype is canonicalized without x64, as in JAX
+        ("int32", "uint32", "int32", "int64"),
+        (jnp.uint32, jnp.int32, "int32", "int64"),
+        ("bool", "int32", "int32", "int32"),
+        (jnp.bool_, jnp.float32, "float32", "float32"),
+        ("float32", "int32", "float32", "float32"),
+        ("uint32", "float32", "float32", "float32"),
+        (np.int32, np.float32, "float32", "float32"),
         # an operand's own 64-bit dtype is not canonicalized; Python types count as 64-bit
-        ("int64", "int32", "int64"),
-        ("float64", "float32", "float64"),
-        ("float32", float, "float32"),
-        ("int32", float, "float64"),
-        ("bool", int, "int64"),
-        ("uint32", int, "uint32"),
-        (int, float, "float64"),
+        ("int64", "int32", "int64", "int64"),
+        ("float64", "float32", "float64", "float64"),
+        ("float32", float, "float32", "float32"),
+        ("int32", float, "float64", "float64"),
+        ("int32", int, "int32", "int32"),
+        ("bool", int, "int64", "int64"),
+        ("uint32", int, "uint32", "uint32"),
+        (int, float, "float64", "float64"),
     ],
 )
-def test_promote_types(a, b, expected, no_x64):
-    assert jnp.promote_types(a, b) == np.dtype(expected)
+@pytest.mark.parametrize("x64_enabled", [False, True])
+def test_promote_types(a, b, expected32, expected64, x64_enabled):
+    expected = np.dtype(expected64 if x64_enabled else expected32)
+    with x64_mode(x64_enabled):
+        assert jnp.promote_types(a, b) == expected
+        assert jnp.promote_types(b, a) == expected

@@ -140,17 +140,19 @@ def test_threefry_known_answer_vectors(ctr, key, expected):
     assert [int(v[0]) for v in np_threefry2x32(*key, [ctr[0]], [ctr[1]])] == list(expected)
 
 
-def test_threefry_implementations_match_numpy(rng):
-    """The core primitive (where built) and the lax formulation agree with the NumPy oracle."""
+def test_threefry_primitive_matches_numpy(rng):
+    """The core's threefry2x32 primitive agrees with the NumPy oracle, on arrays and with
+    scalar words broadcast against them (as the key words and the high counter word are)."""
     words = [rng.integers(0, 2**32, 1000, dtype=np.uint64).astype(np.uint32) for _ in range(4)]
-    want = np_threefry2x32(*words)
-    for fn in (_threefry.threefry2x32, _threefry.threefry2x32_lax):
-        got = fn(*(jnp.asarray(w) for w in words))
+    got = _threefry.threefry2x32(*(jnp.asarray(w) for w in words))
+    for g, w in zip(got, np_threefry2x32(*words), strict=True):
+        np.testing.assert_array_equal(np.asarray(g), w)
+    k0, k1 = words[0][0], words[1][0]
+    for x0, x1 in ((words[2], words[3]), (np.uint32(0), words[3]), (words[2], np.uint32(7))):
+        got = _threefry.threefry2x32(k0, k1, x0, x1)
+        want = np_threefry2x32(k0, k1, x0, x1)
         for g, w in zip(got, want, strict=True):
-            np.testing.assert_array_equal(np.asarray(g), w)
-    scalar_key = _threefry.threefry2x32_lax(words[0][0], words[1][0], words[2], words[3])
-    want = np_threefry2x32(words[0][0], words[1][0], words[2], words[3])
-    np.testing.assert_array_equal(np.asarray(scalar_key[0]), want[0])
+            np.testing.assert_array_equal(np.asarray(g), np.broadcast_to(w, (1000,)))
 
 
 def test_threefry_2x32_flat_interface_pads_odd_counts():
@@ -242,6 +244,38 @@ def test_uniform_matches_numpy_exactly():
     f = np_unit_floats(key, (64,), np.float32)
     want = np.maximum(lo, exact_fma(f, np.full(64, hi - lo), np.full(64, lo), np.float32))
     np.testing.assert_array_equal(np.asarray(random.uniform(k, (64,), minval=lo, maxval=hi)), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bounds_broadcast_to_the_shape(dtype, x64):
+    """Bounds of shape (3,) or (1, 3) with shape (2, 3): JAX broadcasts them, so the values are
+    those of explicitly broadcast bounds, and (the oracle) max(lo, fma(floats, hi - lo, lo))
+    elementwise."""
+    key = key_of(31)
+    k = jnp.asarray(key)
+    lo = np.array([-1.0, 0.0, 2.5], dtype)
+    hi = np.array([1.0, 3.0, 2.75], dtype)
+    lo2, hi2 = np.broadcast_to(lo, (2, 3)), np.broadcast_to(hi, (2, 3))
+    f = np_unit_floats(key, (2, 3), dtype)
+    want = np.maximum(lo2, exact_fma(f, hi2 - lo2, lo2, dtype))
+    np.testing.assert_array_equal(np.asarray(random.uniform(k, (2, 3), dtype, lo2, hi2)), want)
+    for minval, maxval in [(lo, hi), (lo[None], hi), (lo2, hi[None]), (jnp.asarray(lo), hi2)]:
+        got = random.uniform(k, (2, 3), dtype, minval, maxval)
+        np.testing.assert_array_equal(np.asarray(got), want)
+    # The example of the bug report: zeros(3) and full(3, 3.0).
+    got = random.uniform(k, (2, 3), dtype, jnp.zeros(3, dtype), jnp.full(3, 3.0, dtype))
+    zero = np.zeros((2, 3), dtype)
+    want = np.maximum(zero, exact_fma(f, np.full((2, 3), 3.0, dtype), zero, dtype))
+    np.testing.assert_array_equal(np.asarray(got), want)
+    # truncated_normal draws uniforms between the bounds' erf values in the same way.
+    lo, hi = np.array([-2.0, -1.0, 0.5], dtype), np.array([2.0, 3.0, 4.0], dtype)
+    want = np.asarray(random.truncated_normal(k, *np.broadcast_arrays(lo, hi[None]), None, dtype))
+    assert want.shape == (1, 3)
+    want = np.asarray(random.truncated_normal(k, np.broadcast_to(lo, (2, 3)), hi, (2, 3), dtype))
+    for lower, upper in [(lo, hi), (lo[None], hi), (lo, hi[None])]:
+        got = random.truncated_normal(k, lower, upper, (2, 3), dtype)
+        np.testing.assert_array_equal(np.asarray(got), want)
+    assert np.all((want > lo) & (want < hi))
 
 
 def test_uniform_float64_matches_numpy_exactly(x64):
@@ -829,8 +863,19 @@ def test_beta_and_dirichlet_gradients_flow_through_log_gamma_draws(x64):
     # beta = sigmoid(log Ga - log Gb), and log Gb does not depend on a.
     got = float(jax.grad(lambda a: random.beta(k, a, b))(a))
     np.testing.assert_allclose(got, s * (1 - s) * d_log_ga, rtol=1e-6)
-    alpha = jnp.array([0.5, 2.0, 1.0])
-    jac = np.asarray(jax.jacfwd(lambda al: random.dirichlet(k, al))(alpha))
+    # dirichlet = softmax(log G) of the same log-gamma draws as loggamma(k, alpha), and each
+    # log G_j depends on alpha_j only: d s_i / d alpha_j = s_i (delta_ij - s_j) dlogG_j.
+    alpha = np.array([0.5, 2.0, 1.0])
+    log_g = np.asarray(random.loggamma(k, jnp.asarray(alpha)))
+    s = np.exp(log_g) / np.exp(log_g).sum()
+    np.testing.assert_allclose(np.asarray(random.dirichlet(k, jnp.asarray(alpha))), s, rtol=1e-14)
+    d_log_g = np.array(
+        [implicit_gamma_grad(a, g) / g for a, g in zip(alpha, np.exp(log_g), strict=True)]
+    )
+    want = (np.diag(s) - np.outer(s, s)) * d_log_g[None, :]
+    jac = np.asarray(jax.jacfwd(lambda al: random.dirichlet(k, al))(jnp.asarray(alpha)))
+    np.testing.assert_allclose(jac, want, rtol=1e-6)
+    assert np.all(np.abs(np.diagonal(jac)) > 1e-3)
     np.testing.assert_allclose(jac.sum(axis=0), 0, atol=1e-12)  # rows stay on the simplex
 
 

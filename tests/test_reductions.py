@@ -1,5 +1,8 @@
 """Reductions and cumulative reductions of ferrax.numpy and lax against NumPy."""
 
+import warnings
+
+import ferrax as jax
 import ferrax.numpy as jnp
 import numpy as np
 import pytest
@@ -103,9 +106,54 @@ def test_sum_dtype_and_initial():
     assert_exact(jnp.sum(x, initial=10), np.int32(16))
     assert_exact(jnp.prod(x, initial=2), np.int32(12))
     assert_exact(jnp.mean(x, dtype="float32"), np.float32(2))
-    mask = np.array([True, False, True])
-    assert_exact(jnp.sum(x, where=jnp.asarray(mask)), np.int32(np.sum(np.asarray(x), where=mask)))
-    assert_exact(jnp.prod(x, where=jnp.asarray(mask)), np.int32(np.prod(np.asarray(x), where=mask)))
+
+
+WHERE_OPS = ["sum", "prod", "mean", "max", "min", "any", "all", "var", "std"]
+# max and min have no identity, so NumPy (and JAX) need ``initial`` with a mask; 1 lies inside
+# both inputs' ranges, so it decides some slices and is overruled in others.
+WHERE_INITIAL = {"max": 1, "min": 1}
+
+
+@pytest.mark.parametrize("name", WHERE_OPS)
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+@pytest.mark.parametrize("axis", [None, 0, 1], ids=repr)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_where_masks_reductions(name, dtype, axis, keepdims, rng):
+    if dtype == "float32":
+        x = rng.uniform(0.5, 1.5, (4, 5)).astype(np.float32)
+        x[2, 3] = 0.0  # a false element for any/all
+    else:
+        x = rng.integers(-3, 4, (4, 5)).astype(np.int32)
+    mask = rng.random((4, 5)) < 0.6
+    mask[1] = False  # an empty row: identity, initial or NaN along axis 1
+    mask[[0, 2, 3], 0] = True  # every column keeps an element
+    kwargs = {"axis": axis, "keepdims": keepdims, "where": mask}
+    if name in WHERE_INITIAL:
+        kwargs["initial"] = WHERE_INITIAL[name]
+    got = getattr(jnp, name)(jnp.asarray(x), **{**kwargs, "where": jnp.asarray(mask)})
+    with warnings.catch_warnings():  # NumPy warns on the empty slices of mean/var/std
+        warnings.simplefilter("ignore", RuntimeWarning)
+        src = x.astype(np.float64) if dtype == "float32" else x
+        want = np.asarray(getattr(np, name)(src, **kwargs))
+    # JAX's dtypes: sums and products of int32 stay int32, extremes keep the input dtype,
+    # mean/var/std of ints are the default float, any/all are bool.
+    want_dtype = {"any": "bool", "all": "bool"}.get(name, dtype)
+    if name in ("mean", "var", "std"):
+        want_dtype = "float32"
+    if want_dtype == "float32":
+        got = np.asarray(got)
+        assert got.dtype == np.float32 and got.shape == want.shape, (got.dtype, got.shape)
+        np.testing.assert_allclose(got, want, rtol=2e-6, equal_nan=True)
+    else:
+        assert_exact(got, want.astype(want_dtype))
+
+
+def test_where_gradient_of_masked_sum(rng):
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    mask = rng.random((3, 4)) < 0.5
+    grad = jax.grad(lambda v: jnp.sum(v * v, where=jnp.asarray(mask)))(jnp.asarray(x))
+    # d/dx sum(mask * x^2) = 2 x mask (masked-out entries get a zero, of either sign)
+    np.testing.assert_array_equal(np.asarray(grad), 2 * x * mask, strict=True)
 
 
 def test_sum_of_ten_million_float32_is_accurate(rng):
@@ -125,22 +173,3 @@ def test_sum_along_long_axis_is_accurate(rng):
     exact0 = np.sum(x.T, axis=0, dtype=np.float64)
     got0 = np.asarray(jnp.sum(jnp.asarray(np.ascontiguousarray(x.T)), axis=0)).astype(np.float64)
     assert np.all(np.abs(got0 - exact0) / exact0 < 1e-6)
-
-
-@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
-@pytest.mark.parametrize("axis", [None, 0, 1, -1])
-def test_numpy_cumulative(name, axis, rng):
-    x = rng.integers(-2, 3, (3, 4)).astype(np.int32)
-    got = getattr(jnp, name)(jnp.asarray(x), axis=axis)
-    assert_exact(got, getattr(np, name)(x, axis=axis).astype(np.int32))
-    xf = rng.uniform(0.5, 1.5, (3, 4)).astype(np.float32)
-    got = getattr(jnp, name)(jnp.asarray(xf), axis=axis)
-    np.testing.assert_allclose(
-        np.asarray(got), getattr(np, name)(xf.astype(float), axis=axis), rtol=1e-6
-    )
-
-
-def test_cumsum_of_bool_counts_in_int32():
-    x = np.array([True, False, True, True])
-    got = jnp.cumsum(jnp.asarray(x))
-    assert_exact(got, np.cumsum(x).astype(np.int32))

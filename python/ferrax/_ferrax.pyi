@@ -334,6 +334,10 @@ def register_pytree_node(
     unflatten: Callable[[Any, Any], Any],
     flatten_with_keys: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> None: ...
+def promote_dtypes(a: str, a_weak: bool, b: str, b_weak: bool) -> str:
+    """The join of two dtype names on JAX's lattice, not canonicalized (a weak operand stands
+    for a Python type)."""
+
 def bitcast_convert_type(x: ArrayLike, dtype: Any) -> Array:
     """The bits of each element read as another dtype of the same width."""
 
@@ -344,8 +348,20 @@ def threefry2x32(k0: ArrayLike, k1: ArrayLike, x0: ArrayLike, x1: ArrayLike) -> 
     """The two uint32 output words of Threefry-2x32 (20 rounds) of counters `(x0, x1)` under
     keys `(k0, k1)`, elementwise."""
 
-def decompose(name: str, x: ArrayLike) -> list[Array]:
-    """A decomposition (`cholesky`, `lu`, `qr`, `eigh`, `svd`) over the last two axes."""
+def cholesky(x: ArrayLike) -> list[Array]:
+    """`[l]`, lower triangular with `x = l l^T` (over the last two axes)."""
+
+def lu(x: ArrayLike) -> list[Array]:
+    """`[lu, permutation]` with partial pivoting."""
+
+def qr(x: ArrayLike) -> list[Array]:
+    """`[q, r]`, the reduced decomposition."""
+
+def eigh(x: ArrayLike) -> list[Array]:
+    """`[w, v]`: ascending eigenvalues and eigenvectors of a symmetric `x`."""
+
+def svd(x: ArrayLike) -> list[Array]:
+    """`[u, s, vt]`, the reduced decomposition, `s` descending."""
 
 def triangular_solve(
     a: ArrayLike, b: ArrayLike, lower: bool, transpose_a: bool, unit_diagonal: bool
@@ -357,10 +373,51 @@ def gather(x: ArrayLike, indices: ArrayLike, axes: Sequence[int], fill: bool) ->
     clamped, or zeros when `fill`)."""
 
 def scatter(
-    x: ArrayLike, indices: ArrayLike, updates: ArrayLike, axes: Sequence[int], op: str
+    x: ArrayLike,
+    indices: ArrayLike,
+    updates: ArrayLike,
+    axes: Sequence[int],
+    unique_indices: bool = False,
 ) -> Array:
-    """`x` with `updates` combined in (`set`, `add`, `mul`, `min`, `max`) at the index
-    tuples; out-of-bound tuples are dropped."""
+    """`x` with the update slices written at the index tuples (the last write wins);
+    out-of-bound tuples are dropped."""
+
+def scatter_add(
+    x: ArrayLike,
+    indices: ArrayLike,
+    updates: ArrayLike,
+    axes: Sequence[int],
+    unique_indices: bool = False,
+) -> Array:
+    """`x` with the update slices added at the index tuples."""
+
+def scatter_mul(
+    x: ArrayLike,
+    indices: ArrayLike,
+    updates: ArrayLike,
+    axes: Sequence[int],
+    unique_indices: bool = False,
+) -> Array:
+    """`x` with the update slices multiplied in (derivatives in `updates` need
+    `unique_indices`)."""
+
+def scatter_min(
+    x: ArrayLike,
+    indices: ArrayLike,
+    updates: ArrayLike,
+    axes: Sequence[int],
+    unique_indices: bool = False,
+) -> Array:
+    """The minimum of `x` and the update slices at the index tuples."""
+
+def scatter_max(
+    x: ArrayLike,
+    indices: ArrayLike,
+    updates: ArrayLike,
+    axes: Sequence[int],
+    unique_indices: bool = False,
+) -> Array:
+    """The maximum of `x` and the update slices at the index tuples."""
 
 # --- jit and control flow ------------------------------------------------------------------
 class ShapeDtypeStruct:

@@ -6,7 +6,6 @@ Each transforms uniform bits exactly as JAX does, with XLA's float arithmetic
 """
 
 import functools
-import math
 
 import numpy as np
 
@@ -14,6 +13,7 @@ from . import _random_math as xla_math
 from . import lax
 from ._jit import jit
 from ._random_base import (
+    broadcast_shapes,
     check_shape,
     float_dtype,
     gumbel_impl,
@@ -24,7 +24,6 @@ from ._random_base import (
     uniform_impl,
 )
 from ._util import as_array
-from .errors import ConcretizationTypeError, FerraxValueError
 
 __all__ = [
     "exponential",
@@ -65,18 +64,23 @@ def normal(key, shape=(), dtype=None, *, out_sharding=None):
     return _normal(key, shape, dtype)
 
 
-def _erf_of_bound(bound, dtype):
-    """``erf(bound / sqrt(2))`` as JAX computes it: XLA turns the division by the constant into
-    a multiplication by its reciprocal. float64 erf is libm's in XLA; for a concrete bound it is
-    taken from Python's ``math.erf`` (the same libm), for a traced one from ``lax.erf``."""
-    scaled = lax.mul(bound, np.array(1, dtype) / np.array(np.sqrt(2), dtype))
-    if dtype == np.float64:
-        try:
-            values = np.asarray(scaled)
-        except ConcretizationTypeError:
-            return xla_math.erf(scaled)
-        return as_array(np.vectorize(math.erf, otypes=[np.float64])(values))
-    return xla_math.erf(scaled)
+def _truncated_normal_impl(key, lower, upper, shape, dtype):
+    """``truncated_normal`` after its argument checks. ``erf(bound / sqrt 2)`` is computed as
+    XLA computes it: the division by the constant becomes a multiplication by its reciprocal
+    (and float64 erf is libm's, in XLA and in the core)."""
+    lower = lax.convert_element_type(lower, dtype)
+    upper = lax.convert_element_type(upper, dtype)
+    inv_sqrt2 = np.array(1, dtype) / np.array(np.sqrt(2), dtype)
+    a = xla_math.erf(lax.mul(lower, inv_sqrt2))
+    b = xla_math.erf(lax.mul(upper, inv_sqrt2))
+    u = uniform_impl("truncated_normal", key, shape, dtype, a, b)
+    out = lax.mul(np.array(np.sqrt(2), dtype), xla_math.erf_inv(u))
+    lo = lax.nextafter(lax.stop_gradient(lower), np.array(np.inf, dtype))
+    hi = lax.nextafter(lax.stop_gradient(upper), np.array(-np.inf, dtype))
+    return lax.min(hi, lax.max(lo, out))
+
+
+_truncated_normal = jit(_truncated_normal_impl, static_argnums=(3, 4))
 
 
 def truncated_normal(key, lower, upper, shape=None, dtype=None, *, out_sharding=None):
@@ -87,27 +91,13 @@ def truncated_normal(key, lower, upper, shape=None, dtype=None, *, out_sharding=
     key = key_arg("truncated_normal", key)
     dtype = float_dtype("truncated_normal", dtype)
     lower, upper = as_array(lower), as_array(upper)
+    lower_shape, upper_shape = tuple(lower.shape), tuple(upper.shape)
     if shape is None:
-        try:
-            shape = tuple(np.broadcast_shapes(tuple(lower.shape), tuple(upper.shape)))
-        except ValueError:
-            raise FerraxValueError(
-                f"truncated_normal: lower and upper shapes {tuple(lower.shape)} and "
-                f"{tuple(upper.shape)} are not broadcast-compatible"
-            ) from None
+        shape = broadcast_shapes("truncated_normal", lower_shape, upper_shape)
     else:
         shape = shape_arg("truncated_normal", shape)
-        check_shape("truncated_normal", shape, tuple(lower.shape), tuple(upper.shape))
-    sqrt2 = np.array(np.sqrt(2), dtype)
-    lower = lax.convert_element_type(lower, dtype)
-    upper = lax.convert_element_type(upper, dtype)
-    a = _erf_of_bound(lower, dtype)
-    b = _erf_of_bound(upper, dtype)
-    u = uniform_impl("truncated_normal", key, shape, dtype, a, b)
-    out = lax.mul(sqrt2, xla_math.erf_inv(u))
-    lo = lax.nextafter(lax.stop_gradient(lower), np.array(np.inf, dtype))
-    hi = lax.nextafter(lax.stop_gradient(upper), np.array(-np.inf, dtype))
-    return lax.min(hi, lax.max(lo, out))
+        check_shape("truncated_normal", shape, lower_shape, upper_shape)
+    return _truncated_normal(key, lower, upper, shape, dtype)
 
 
 def gumbel(key, shape=(), dtype=None, mode=None, *, out_sharding=None):

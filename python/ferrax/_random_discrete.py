@@ -1,18 +1,17 @@
 """Discrete samplers of ``ferrax.random``: randint, bernoulli, categorical, choice,
 permutation and shuffle, each built as JAX builds it so that values match."""
 
+import functools
 import math
-import operator
 
 import numpy as np
 
 from . import _random_math as xla_math
 from . import _threefry, lax
 from . import numpy as jnp
+from ._jit import jit
 from ._random_base import (
     check_shape,
-    default_float,
-    default_int,
     gumbel_impl,
     int_dtype,
     key_arg,
@@ -20,20 +19,16 @@ from ._random_base import (
     shape_arg,
     split_key,
     uniform_impl,
+    uniform_pair,
 )
 from ._util import as_array, is_array
-from .errors import AxisError, FerraxTypeError, FerraxValueError
+from .errors import FerraxTypeError, FerraxValueError
+from .numpy._common import concrete, norm_axis, static_int
+from .numpy._dtypes import default_float, default_int
 
 __all__ = ["bernoulli", "categorical", "choice", "permutation", "randint", "shuffle"]
 
 _INT64_MIN = np.int64(-(2**63))
-
-
-def _normalize_axis(op, axis, ndim):
-    axis = operator.index(axis)
-    if not -ndim <= axis < max(ndim, 1):
-        raise AxisError(f"{op}: axis {axis} is out of bounds for an array of rank {ndim}")
-    return axis % max(ndim, 1)
 
 
 def _clip_convert(val, dtype):
@@ -61,21 +56,10 @@ def _urem64(a, s):
     return lax.select(zero, a, lax.select(big, r_big, r))
 
 
-def randint(key, shape, minval, maxval, dtype=None, *, out_sharding=None):
-    """Uniform integers in ``[minval, maxval)`` of ``shape`` and ``dtype`` (default int32, or
-    int64 with x64), as JAX draws them: two words of random bits per value reduced modulo
-    the span, so the bias is negligible unless the span is close to the dtype's range. Where
-    ``maxval <= minval`` the result is ``minval``."""
-    no_sharding("randint", out_sharding)
-    key = key_arg("randint", key)
-    dtype = int_dtype("randint", dtype)
-    shape = shape_arg("randint", shape)
-    minval, maxval = as_array(minval), as_array(maxval)
-    check_shape("randint", shape, tuple(minval.shape), tuple(maxval.shape))
-    if minval.dtype.kind not in "iu":
-        minval = lax.convert_element_type(minval, default_int())
-    if maxval.dtype.kind not in "iu":
-        maxval = lax.convert_element_type(maxval, default_int())
+@functools.partial(jit, static_argnums=(3, 4))
+def _randint(key, minval, maxval, shape, dtype):
+    """``randint`` after its argument checks (``minval``/``maxval`` integer Arrays, ``dtype`` an
+    integer NumPy dtype)."""
     top = _clip_convert(as_array(np.array(np.iinfo(dtype).max, dtype)), maxval.dtype)
     maxval_out_of_range = lax.gt(maxval, top)
     minval = _clip_convert(minval, dtype)
@@ -105,6 +89,39 @@ def randint(key, shape, minval, maxval, dtype=None, *, out_sharding=None):
     return lax.add(minval, lax.convert_element_type(offset, dtype))
 
 
+def randint(key, shape, minval, maxval, dtype=None, *, out_sharding=None):
+    """Uniform integers in ``[minval, maxval)`` of ``shape`` and ``dtype`` (default int32, or
+    int64 with x64), as JAX draws them: two words of random bits per value reduced modulo
+    the span, so the bias is negligible unless the span is close to the dtype's range. Where
+    ``maxval <= minval`` the result is ``minval``."""
+    no_sharding("randint", out_sharding)
+    key = key_arg("randint", key)
+    dtype = int_dtype("randint", dtype)
+    shape = shape_arg("randint", shape)
+    minval, maxval = _int_bound(minval), _int_bound(maxval)
+    check_shape("randint", shape, tuple(minval.shape), tuple(maxval.shape))
+    return _randint(key, minval, maxval, shape, dtype)
+
+
+def _int_bound(value):
+    """A ``randint`` bound as an integer Array (others are converted to the default int, as
+    JAX's ``astype(int)``). Done before staging: the default int depends on the x64 mode, which
+    the staged program's signature does not record."""
+    value = as_array(value)
+    if value.dtype.kind in "iu":
+        return value
+    return lax.convert_element_type(value, default_int())
+
+
+@functools.partial(jit, static_argnums=(2, 3))
+def _bernoulli(key, p, shape, mode):
+    dtype = p.dtype
+    if mode == "low":
+        return lax.lt(uniform_impl("bernoulli", key, shape, dtype, 0.0, 1.0), p)
+    u1, u2 = uniform_pair("bernoulli", key, shape, dtype)
+    return lax.lt(u2, lax.sub(p, u1))
+
+
 def bernoulli(key, p=0.5, shape=None, mode="low", *, out_sharding=None):
     """Booleans that are True with probability ``p`` (a float, or a float array broadcasting
     to ``shape``; ``shape`` defaults to ``p``'s). ``mode="high"`` uses two uniforms per value
@@ -114,21 +131,15 @@ def bernoulli(key, p=0.5, shape=None, mode="low", *, out_sharding=None):
         raise FerraxValueError(f"bernoulli: mode must be 'high' or 'low', got {mode!r}")
     key = key_arg("bernoulli", key)
     p = as_array(p)
-    if p.dtype.kind != "f":
-        raise FerraxTypeError(f"bernoulli: the probability p must be a float, got {p.dtype}")
+    dtype = p.dtype
+    if dtype.kind != "f":
+        raise FerraxTypeError(f"bernoulli: the probability p must be a float, got {dtype}")
     if shape is None:
         shape = tuple(p.shape)
     else:
         shape = shape_arg("bernoulli", shape)
         check_shape("bernoulli", shape, tuple(p.shape))
-    dtype = p.dtype
-    if mode == "low":
-        return lax.lt(uniform_impl("bernoulli", key, shape, dtype, 0.0, 1.0), p)
-    both = uniform_impl("bernoulli", key, (2, *shape), dtype, 0.0, 1.0)
-    u1 = lax.reshape(lax.slice_in_dim(both, 0, 1, axis=0), shape)
-    u2 = lax.reshape(lax.slice_in_dim(both, 1, 2, axis=0), shape)
-    u2 = lax.mul(u2, np.array(2.0 ** -np.finfo(dtype).nmant, dtype))
-    return lax.lt(u2, lax.sub(p, u1))
+    return _bernoulli(key, p, shape, mode)
 
 
 def _top_k_indices(x, k):
@@ -136,6 +147,26 @@ def _top_k_indices(x, k):
     index first, as ``lax.top_k``)."""
     order = jnp.argsort(lax.neg(x), axis=-1, stable=True)
     return lax.slice_in_dim(order, 0, k, axis=-1)
+
+
+@functools.partial(jit, static_argnums=(2, 3, 4, 5, 6))
+def _categorical(key, logits, axis, shape, replace, mode, index_dtype):
+    """``categorical`` after its argument checks (``axis`` normalized, ``shape`` a tuple).
+    ``index_dtype``, the default int of the caller's x64 mode, keeps a program staged in one
+    mode from serving the other."""
+    nd = logits.ndim
+    batch_ndim = nd - 1
+    prefix = shape[: len(shape) - batch_ndim]
+    if replace:
+        logits_shape = list(shape[len(shape) - batch_ndim :])
+        logits_shape.insert(axis, logits.shape[axis])
+        g = gumbel_impl(key, (*prefix, *logits_shape), logits.dtype, mode)
+        scores = lax.add(g, lax.expand_dims(logits, tuple(range(len(prefix)))))
+        return lax.convert_element_type(jnp.argmax(scores, axis=axis - nd), index_dtype)
+    k = math.prod(prefix)
+    scores = lax.add(logits, gumbel_impl(key, tuple(logits.shape), logits.dtype, mode))
+    indices = lax.convert_element_type(_top_k_indices(jnp.moveaxis(scores, axis, -1), k), np.int32)
+    return lax.reshape(indices, shape, (indices.ndim - 1, *range(indices.ndim - 1)))
 
 
 def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None, *, out_sharding=None):
@@ -149,34 +180,26 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None, *, ou
     logits = as_array(logits)
     if logits.dtype.kind != "f":
         raise FerraxTypeError(f"categorical: logits must be floats, got {logits.dtype}")
-    nd = logits.ndim
-    if nd == 0:
+    logits_shape = tuple(logits.shape)
+    if not logits_shape:
         raise FerraxValueError("categorical: logits must have at least one dimension")
-    axis = _normalize_axis("categorical", axis, nd)
-    batch_shape = tuple(d for i, d in enumerate(logits.shape) if i != axis)
+    axis = norm_axis(axis, len(logits_shape), "categorical")
+    batch_shape = logits_shape[:axis] + logits_shape[axis + 1 :]
     if shape is None:
         shape = batch_shape
     else:
         shape = shape_arg("categorical", shape)
         check_shape("categorical", shape, batch_shape)
-    prefix = shape[: len(shape) - len(batch_shape)]
-    if replace:
-        logits_shape = list(shape[len(shape) - len(batch_shape) :])
-        logits_shape.insert(axis, logits.shape[axis])
-        g = gumbel_impl(key, (*prefix, *logits_shape), logits.dtype, mode)
-        scores = lax.add(g, lax.expand_dims(logits, tuple(range(len(prefix)))))
-        return jnp.argmax(scores, axis=axis - nd)
-    k = math.prod(prefix)
-    if k > logits.shape[axis]:
+    k = math.prod(shape[: len(shape) - len(batch_shape)])
+    if not replace and k > logits_shape[axis]:
         raise FerraxValueError(
             f"categorical: the number of samples without replacement ({k}) cannot exceed the "
-            f"number of categories ({logits.shape[axis]})"
+            f"number of categories ({logits_shape[axis]})"
         )
-    scores = lax.add(logits, gumbel_impl(key, tuple(logits.shape), logits.dtype, mode))
-    indices = lax.convert_element_type(_top_k_indices(jnp.moveaxis(scores, axis, -1), k), np.int32)
-    return lax.reshape(indices, shape, (indices.ndim - 1, *range(indices.ndim - 1)))
+    return _categorical(key, logits, axis, shape, bool(replace), mode, default_int())
 
 
+@functools.partial(jit, static_argnums=(2,))
 def _shuffle(key, x, axis):
     """``x`` with every slice along ``axis`` shuffled independently: stable sorts by fresh
     random 32-bit keys, repeated enough times that key collisions are improbable."""
@@ -186,19 +209,6 @@ def _shuffle(key, x, axis):
         sort_keys = _threefry.random_bits(subkey, 32, tuple(x.shape))
         _, x = lax.sort_key_val(sort_keys, x, axis)
     return x
-
-
-def _concrete_int(op, x):
-    try:
-        return operator.index(x)
-    except TypeError:
-        pass
-    try:
-        return int(x)
-    except Exception as e:  # a tracer or a non-integer
-        raise FerraxTypeError(
-            f"{op}: a scalar x must be a concrete integer (the size is static), got {x!r}"
-        ) from e
 
 
 def permutation(key, x, axis=0, independent=False, *, out_sharding=None):
@@ -213,9 +223,9 @@ def permutation(key, x, axis=0, independent=False, *, out_sharding=None):
             raise FerraxTypeError(
                 f"permutation: x must be an integer or at least 1-dimensional, got {arr.dtype}"
             )
-        _normalize_axis("permutation", axis, 1)
-        return _shuffle(key, jnp.arange(_concrete_int("permutation", x)), 0)
-    axis = _normalize_axis("permutation", axis, arr.ndim)
+        norm_axis(axis, 1, "permutation")
+        return _shuffle(key, jnp.arange(static_int(x, "permutation", "x")), 0)
+    axis = norm_axis(axis, arr.ndim, "permutation")
     if independent or arr.ndim == 1:
         return _shuffle(key, arr, axis)
     ind = _shuffle(key, jnp.arange(arr.shape[axis]), 0)
@@ -229,7 +239,19 @@ def shuffle(key, x, axis=0):
     x = as_array(x)
     if x.ndim == 0:
         raise FerraxValueError("shuffle: x must be at least 1-dimensional")
-    return _shuffle(key, x, _normalize_axis("shuffle", axis, x.ndim))
+    return _shuffle(key, x, norm_axis(axis, x.ndim, "shuffle"))
+
+
+@functools.partial(jit, static_argnums=(2, 3))
+def _inverse_cdf_draws(key, p, shape, index_dtype):
+    """Indices drawn with the weights ``p`` (1-D) by inverting their cumulative sum, as JAX's
+    ``choice``: ``searchsorted(cumsum(p), cumsum(p)[-1] * (1 - u))``."""
+    p_cuml = jnp.cumsum(p)
+    n = p_cuml.shape[0]
+    total = lax.reshape(lax.slice(p_cuml, (n - 1,), (n,)), ())
+    u = uniform_impl("choice", key, shape, p.dtype, 0.0, 1.0)
+    r = lax.mul(total, lax.sub(np.array(1, p.dtype), u))
+    return lax.convert_element_type(jnp.searchsorted(p_cuml, r), index_dtype)
 
 
 def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
@@ -239,9 +261,10 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
     shape = shape_arg("choice", shape)
     arr = as_array(a)
     if arr.ndim == 0:
-        n_inputs = _concrete_int("choice", a)
+        # As JAX, int(a): a float population size is truncated.
+        n_inputs = int(concrete(arr, "choice", "(a scalar a is the population size)"))
     else:
-        axis = _normalize_axis("choice", axis, arr.ndim)
+        axis = norm_axis(axis, arr.ndim, "choice")
         n_inputs = arr.shape[axis]
     out_shape = shape if arr.ndim == 0 else (*arr.shape[:axis], *shape, *arr.shape[axis + 1 :])
     n_draws = math.prod(shape)
@@ -271,16 +294,9 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
                 f"p has shape {tuple(p.shape)} and a.shape[axis] is {n_inputs}"
             )
         if replace:
-            p_cuml = jnp.cumsum(p)
-            total = lax.slice(p_cuml, (n_inputs - 1,), (n_inputs,))
-            u = uniform_impl("choice", key, shape, p.dtype, 0.0, 1.0)
-            r = lax.mul(lax.reshape(total, ()), lax.sub(np.array(1, p.dtype), u))
-            # searchsorted(p_cuml, r, side="left") == the count of entries below r
-            below = lax.lt(p_cuml, lax.expand_dims(r, (len(shape),)))
-            ind = jnp.sum(below, axis=-1)
+            ind = _inverse_cdf_draws(key, p, shape, default_int())
         else:
             g = lax.add(gumbel_impl(key, (n_inputs,), p.dtype, mode), xla_math.log(p))
-            ind = _top_k_indices(g, n_draws)
-        ind = lax.convert_element_type(ind, default_int())
+            ind = lax.convert_element_type(_top_k_indices(g, n_draws), default_int())
     result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis=axis)
     return lax.reshape(result, out_shape)

@@ -10,6 +10,7 @@ As in JAX, the samples are differentiable in ``a`` by the implicit reparameteriz
 gradient (``_random_gamma_grad``), and beta and dirichlet through their log-gamma draws.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from . import _random_math as xla_math
 from . import _threefry, lax
 from . import numpy as jnp
 from ._custom import custom_jvp
+from ._ferrax import fma
 from ._random_base import (
     broadcast_shapes,
     check_shape,
@@ -41,9 +43,7 @@ def _gamma_one(key, alpha, log_space):
     """One Gamma(alpha) variate (or its log) from one key; ``alpha`` is a scalar."""
     dtype = alpha.dtype
 
-    def const(v):
-        return np.array(v, dtype)
-
+    const = functools.partial(xla_math.const, dtype=dtype)
     zero, one = const(0), const(1)
     boost_mask = lax.ge(alpha, one)
     alpha_orig = alpha
@@ -55,7 +55,7 @@ def _gamma_one(key, alpha, log_space):
 
     def rejected(state):
         _, x2, v, u = state
-        squeeze = lax.ge(u, xla_math.fma(lax.neg(lax.mul(x2, x2)), const(0.0331), one))
+        squeeze = lax.ge(u, fma(lax.neg(lax.mul(x2, x2)), const(0.0331), one))
         log_v = xla_math.log(v)
         bound = lax.add(lax.mul(x2, const(0.5)), lax.mul(d, lax.add(lax.sub(one, v), log_v)))
         return lax.and_(squeeze, lax.ge(xla_math.log(u), bound))
@@ -64,7 +64,7 @@ def _gamma_one(key, alpha, log_space):
         key, _, _ = state
         key, subkey = split_key(key)
         x = normal_impl(subkey, (), dtype)
-        return key, x, xla_math.fma(x, c, one)
+        return key, x, fma(x, c, one)
 
     def propose(state):
         key = state[0]

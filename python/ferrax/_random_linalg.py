@@ -1,22 +1,23 @@
 """Samplers of ``ferrax.random`` that need ``ferrax.numpy.linalg``: multivariate_normal
 (a Cholesky factor of the covariance) and orthogonal (a QR factorization)."""
 
+import functools
 import operator
 
 from . import lax
 from . import numpy as jnp
+from ._jit import jit
 from ._random_base import (
     broadcast_shapes,
     check_shape,
-    default_float,
     float_dtype,
     key_arg,
     no_sharding,
     normal_impl,
     shape_arg,
 )
-from ._util import as_array
 from .errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from .numpy._common import promote
 
 __all__ = ["multivariate_normal", "orthogonal"]
 
@@ -31,8 +32,11 @@ def _linalg(op, name):
     return fn
 
 
-def _inexact(x):
-    return x if x.dtype.kind == "f" else lax.convert_element_type(x, default_float())
+@functools.partial(jit, static_argnums=(3, 4))
+def _multivariate_normal(key, mean, cov, shape, dtype):
+    factor = _linalg("multivariate_normal", "cholesky")(cov)
+    z = normal_impl(key, (*shape, mean.shape[-1]), dtype)
+    return lax.add(mean, jnp.einsum("...ij,...j->...i", factor, z))
 
 
 def multivariate_normal(
@@ -52,11 +56,8 @@ def multivariate_normal(
         raise FerraxValueError(
             f"multivariate_normal: method must be one of 'svd', 'eigh', 'cholesky', got {method!r}"
         )
-    mean, cov = _inexact(as_array(mean)), _inexact(as_array(cov))
-    common = jnp.promote_types(mean.dtype, cov.dtype)
-    mean = lax.convert_element_type(mean, common)
-    cov = lax.convert_element_type(cov, common)
-    dtype = common if dtype is None else float_dtype("multivariate_normal", dtype)
+    mean, cov = promote(mean, cov, to_inexact=True)
+    dtype = mean.dtype if dtype is None else float_dtype("multivariate_normal", dtype)
     if mean.ndim < 1:
         raise FerraxValueError("multivariate_normal: mean must have at least one dimension")
     if cov.ndim < 2:
@@ -81,9 +82,7 @@ def multivariate_normal(
         raise FerraxNotImplementedError(
             f"multivariate_normal: method={method!r} is not implemented; use 'cholesky'"
         )
-    factor = _linalg("multivariate_normal", "cholesky")(cov)
-    z = normal_impl(key, (*shape, n), dtype)
-    return lax.add(mean, jnp.einsum("...ij,...j->...i", factor, z))
+    return _multivariate_normal(key, mean, cov, shape, dtype)
 
 
 def orthogonal(key, n, shape=(), dtype=None, m=None, *, out_sharding=None):
@@ -104,6 +103,11 @@ def orthogonal(key, n, shape=(), dtype=None, m=None, *, out_sharding=None):
         ) from None
     if n < 0 or m < 0:
         raise FerraxValueError(f"orthogonal: n and m must be non-negative, got n={n}, m={m}")
+    return _orthogonal(key, n, m, shape, dtype)
+
+
+@functools.partial(jit, static_argnums=(1, 2, 3, 4))
+def _orthogonal(key, n, m, shape, dtype):
     z = normal_impl(key, (*shape, max(n, m), min(n, m)), dtype)
     q, r = _linalg("orthogonal", "qr")(z)
     k = min(n, m)

@@ -13,8 +13,9 @@ code has an FMA: float32 ``exp`` (the backend's is a different approximation), f
 ferrax. XLA's CPU code also flushes subnormal numbers to zero; that is reproduced for float32
 ``log`` inputs and ``exp`` results, the places where the samplers meet them.
 
-Each function carries a ``custom_jvp`` with its analytic derivative, so the bit manipulations
-inside never see a tangent.
+Where a function is emulated here (rather than being a ``lax`` operation, which has its own
+derivative rule), the emulation carries a ``custom_jvp`` with the analytic derivative, so the
+bit manipulations inside never see a tangent.
 """
 
 import math
@@ -23,39 +24,54 @@ import numpy as np
 
 from . import lax
 from ._custom import custom_jvp
-from ._random_fma import fma, fused, horner
+from ._ferrax import fma
 
-__all__ = ["erf", "erf_inv", "exp", "fma", "log", "log1p"]
+__all__ = ["const", "erf", "erf_inv", "exp", "horner", "log", "log1p"]
 
 
-def _c(value, dtype):
+def const(value, dtype):
+    """``value`` as a 0-d NumPy array of ``dtype``: a constant operand of exactly that dtype
+    (Python numbers would be weakly typed)."""
     return np.array(value, dtype)
+
+
+def horner(x, coefficients):
+    """``c0 * x**n + ... + cn`` by Horner's rule with one fused multiply-add per step, as XLA
+    compiles it. Coefficients are arrays or Python numbers (taken in ``x``'s dtype)."""
+    dtype = x.dtype
+    p = coefficients[0]
+    if not hasattr(p, "dtype"):
+        p = const(p, dtype)
+    for c in coefficients[1:]:
+        p = fma(p, x, c if hasattr(c, "dtype") else const(c, dtype))
+    return p
 
 
 # --- log ----------------------------------------------------------------------------------
 _F32 = np.dtype("float32")
-
-
-def _log_f32(x):
-    """XLA's float32 log (the CPU backend's ``log`` kernel computes it the same way), with
-    subnormal inputs counted as the smallest normal number, as XLA's flush-to-zero code does."""
-    tiny = _c(np.finfo(_F32).tiny, _F32)
-    subnormal = lax.and_(lax.gt(x, _c(0, _F32)), lax.lt(x, tiny))
-    return lax.log(lax.select(subnormal, lax.full_like(x, tiny), x))
+_F64 = np.dtype("float64")
 
 
 @custom_jvp
+def _log_f32(x):
+    """XLA's float32 log (the CPU backend's ``log`` kernel computes it the same way), with
+    subnormal inputs counted as the smallest normal number, as XLA's flush-to-zero code does."""
+    tiny = const(np.finfo(_F32).tiny, _F32)
+    subnormal = lax.and_(lax.gt(x, const(0, _F32)), lax.lt(x, tiny))
+    return lax.log(lax.select(subnormal, lax.full_like(x, tiny), x))
+
+
+@_log_f32.defjvp
+def _log_f32_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _log_f32(x), lax.div(dx, x)
+
+
 def log(x):
     """Natural logarithm as XLA computes it on CPU (libm's for float64)."""
-    if np.dtype(x.dtype) == _F32:
+    if x.dtype == _F32:
         return _log_f32(x)
     return lax.log(x)
-
-
-@log.defjvp
-def _log_jvp(primals, tangents):
-    (x,), (dx,) = primals, tangents
-    return log(x), lax.div(dx, x)
 
 
 # --- log1p --------------------------------------------------------------------------------
@@ -79,35 +95,35 @@ _LOG1P_Q = (
 )
 
 
-def _log1p_impl(x):
-    """XLA's log1p: the Cephes rational function where ``|x| < sqrt(2) - 1``, otherwise
+@custom_jvp
+def _log1p_f64(x):
+    """XLA's float64 log1p: the Cephes rational function where ``|x| < sqrt(2) - 1``, otherwise
     ``log(1 + x)``."""
-    f = np.dtype(x.dtype)
-    large = log(lax.add(x, _c(1, f)))
+    f = x.dtype
+    large = log(lax.add(x, const(1, f)))
     x2 = lax.mul(x, x)
-    zero = lax.mul(x, _c(0, f))  # 0, or NaN for a non-finite x, as in the compiled code
-    q = lax.add(lax.mul(lax.add(zero, _c(1, f)), x), _c(_LOG1P_Q[0], f))
-    q = horner(x, [q] + [_c(c, f) for c in _LOG1P_Q[1:]], f)
-    p = lax.add(zero, _c(_LOG1P_P[0], f))
-    p = horner(x, [p] + [_c(c, f) for c in _LOG1P_P[1:]], f)
+    zero = lax.mul(x, const(0, f))  # 0, or NaN for a non-finite x, as in the compiled code
+    q = lax.add(lax.mul(lax.add(zero, const(1, f)), x), const(_LOG1P_Q[0], f))
+    q = horner(x, [q, *_LOG1P_Q[1:]])
+    p = lax.add(zero, const(_LOG1P_P[0], f))
+    p = horner(x, [p, *_LOG1P_P[1:]])
     t = lax.mul(lax.mul(x, x2), lax.div(p, q))
-    small = lax.add(x, lax.add(lax.mul(x2, _c(-0.5, f)), t))  # an FMA with an exact product
-    threshold = _c(0.41421356237309504880, f)  # sqrt(2) - 1
+    small = lax.add(x, lax.add(lax.mul(x2, const(-0.5, f)), t))  # an FMA with an exact product
+    threshold = const(0.41421356237309504880, f)  # sqrt(2) - 1
     return lax.select(lax.lt(lax.abs(x), threshold), small, large)
 
 
-@custom_jvp
+@_log1p_f64.defjvp
+def _log1p_f64_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _log1p_f64(x), lax.div(dx, lax.add(x, const(1, x.dtype)))
+
+
 def log1p(x):
     """``log(1 + x)`` as XLA computes it on CPU (for float32, the backend's own kernel)."""
-    if np.dtype(x.dtype) == _F32:
+    if x.dtype == _F32:
         return lax.log1p(x)
-    return _log1p_impl(x)
-
-
-@log1p.defjvp
-def _log1p_jvp(primals, tangents):
-    (x,), (dx,) = primals, tangents
-    return log1p(x), lax.div(dx, lax.add(x, _c(1, np.dtype(x.dtype))))
+    return _log1p_f64(x)
 
 
 # --- erf_inv ------------------------------------------------------------------------------
@@ -181,13 +197,14 @@ _ERF_INV_F64_WBIG = (
 )
 
 
+@custom_jvp
 def _erf_inv_f64(x):
-    f = np.dtype("float64")
+    f = _F64
     w = lax.neg(log1p(lax.neg(lax.mul(x, x))))
-    below_625 = lax.lt(w, _c(6.25, f))
-    below_16 = lax.lt(w, _c(16, f))
+    below_625 = lax.lt(w, const(6.25, f))
+    below_16 = lax.lt(w, const(16, f))
     shift = lax.select(below_16, lax.full_like(x, 3.25), lax.full_like(x, 5.0))
-    w = lax.select(below_625, lax.sub(w, _c(3.125, f)), lax.sub(lax.sqrt(w), shift))
+    w = lax.select(below_625, lax.sub(w, const(3.125, f)), lax.sub(lax.sqrt(w), shift))
 
     def pick(a, b, c):
         return lax.select(below_625, lax.full_like(x, a), lax.select(below_16, b, c))
@@ -196,31 +213,30 @@ def _erf_inv_f64(x):
         pick(a, b, c)
         for a, b, c in zip(_ERF_INV_F64_W625, _ERF_INV_F64_W16, _ERF_INV_F64_WBIG, strict=False)
     ]
-    p = horner(w, shared, f)
+    p = horner(w, shared)
     for a, b in zip(_ERF_INV_F64_W625[17:19], _ERF_INV_F64_W16[17:19], strict=True):
         c = lax.select(below_625, lax.full_like(x, a), lax.full_like(x, b))
-        p = lax.select(below_16, fused(p, w, c, f), p)
+        p = lax.select(below_16, fma(p, w, c), p)
     for a in _ERF_INV_F64_W625[19:]:
-        p = lax.select(below_625, fused(p, w, _c(a, f), f), p)
-    unit = lax.eq(lax.abs(x), _c(1, f))
+        p = lax.select(below_625, fma(p, w, const(a, f)), p)
+    unit = lax.eq(lax.abs(x), const(1, f))
     return lax.mul(x, lax.select(unit, lax.full_like(x, np.inf), p))
 
 
-@custom_jvp
+@_erf_inv_f64.defjvp
+def _erf_inv_f64_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    y = _erf_inv_f64(x)
+    scale = const(math.sqrt(math.pi) / 2, _F64)
+    return y, lax.mul(dx, lax.mul(scale, lax.exp(lax.mul(y, y))))
+
+
 def erf_inv(x):
     """The inverse error function as XLA computes it on CPU (for float32, the backend's own
     kernel)."""
-    if np.dtype(x.dtype) == _F32:
+    if x.dtype == _F32:
         return lax.erf_inv(x)
     return _erf_inv_f64(x)
-
-
-@erf_inv.defjvp
-def _erf_inv_jvp(primals, tangents):
-    (x,), (dx,) = primals, tangents
-    y = erf_inv(x)
-    scale = _c(math.sqrt(math.pi) / 2, np.dtype(x.dtype))
-    return y, lax.mul(dx, lax.mul(scale, lax.exp(lax.mul(y, y))))
 
 
 # --- erf ----------------------------------------------------------------------------------
@@ -249,35 +265,35 @@ def _exp_f32(x):
     Results below the smallest normal number are flushed to zero, as XLA's CPU code runs with
     flush-to-zero."""
     f = _F32
-    x = lax.min(lax.max(x, _c(-87.8, f)), _c(88.8, f))
-    n = lax.floor(fused(x, _c(1.44269504088896341, f), _c(0.5, f), f))
-    n = lax.min(lax.max(n, _c(-127, f)), _c(127, f))
-    r = lax.sub(x, lax.mul(n, _c(0.693359375, f)))  # an exact product: n * 0.693359375
-    r = fused(lax.neg(n), _c(-2.12194440e-4, f), r, f)
-    p = horner(r, [_c(c, f) for c in _EXP_F32_P], f)
-    y = lax.add(fused(p, lax.mul(r, r), r, f), _c(1, f))
+    x = lax.min(lax.max(x, const(-87.8, f)), const(88.8, f))
+    n = lax.floor(fma(x, const(1.44269504088896341, f), const(0.5, f)))
+    n = lax.min(lax.max(n, const(-127, f)), const(127, f))
+    r = lax.sub(x, lax.mul(n, const(0.693359375, f)))  # an exact product: n * 0.693359375
+    r = fma(lax.neg(n), const(-2.12194440e-4, f), r)
+    p = horner(r, _EXP_F32_P)
+    y = lax.add(fma(p, lax.mul(r, r), r), const(1, f))
     scale_bits = lax.add(
         lax.shift_left(lax.convert_element_type(n, np.int32), np.int32(23)), np.int32(0x3F800000)
     )
     y = lax.mul(y, lax.bitcast_convert_type(scale_bits, f))
-    return lax.select(lax.lt(y, _c(np.finfo(f).tiny, f)), lax.full_like(y, 0), y)
+    return lax.select(lax.lt(y, const(np.finfo(f).tiny, f)), lax.full_like(y, 0), y)
 
 
 def _exp_f64(x):
     """XLA's float64 exp: the same reduction with Cephes' Pade approximant
     ``e**g = 1 + 2 g P(g**2) / (Q(g**2) - g P(g**2))``, and ``2**n`` applied in four exact
     steps so that results near the ends of the range stay correct."""
-    f = np.dtype("float64")
-    lo, hi = _c(-708.3964185322641, f), _c(709.782712893384, f)
+    f = _F64
+    lo, hi = const(-708.3964185322641, f), const(709.782712893384, f)
     xc = lax.max(lax.min(x, hi), lo)
-    n = lax.floor(fused(xc, _c(1.4426950408889634, f), _c(0.5, f), f))
-    g = lax.sub(xc, lax.mul(n, _c(0.693145751953125, f)))  # an exact product
-    g = fused(lax.neg(n), _c(1.4286068203094173e-06, f), g, f)
+    n = lax.floor(fma(xc, const(1.4426950408889634, f), const(0.5, f)))
+    g = lax.sub(xc, lax.mul(n, const(0.693145751953125, f)))  # an exact product
+    g = fma(lax.neg(n), const(1.4286068203094173e-06, f), g)
     g2 = lax.mul(g, g)
-    pg = lax.mul(horner(g2, [_c(c, f) for c in _EXP_F64_P], f), g)
-    q = horner(g2, [_c(c, f) for c in _EXP_F64_Q], f)
-    y = lax.add(lax.mul(lax.div(pg, lax.sub(q, pg)), _c(2, f)), _c(1, f))
-    k = lax.convert_element_type(lax.min(lax.max(n, _c(-2099, f)), _c(2099, f)), np.int64)
+    pg = lax.mul(horner(g2, _EXP_F64_P), g)
+    q = horner(g2, _EXP_F64_Q)
+    y = lax.add(lax.mul(lax.div(pg, lax.sub(q, pg)), const(2, f)), const(1, f))
+    k = lax.convert_element_type(lax.min(lax.max(n, const(-2099, f)), const(2099, f)), np.int64)
     quarter = lax.shift_right_arithmetic(k, np.int64(2))
     one_bits = np.int64(0x3FF0000000000000)
     step = lax.bitcast_convert_type(lax.add(lax.shift_left(quarter, np.int64(52)), one_bits), f)
@@ -291,7 +307,7 @@ def _exp_f64(x):
 @custom_jvp
 def exp(x):
     """The exponential function as XLA computes it on CPU."""
-    if np.dtype(x.dtype) == _F32:
+    if x.dtype == _F32:
         return _exp_f32(x)
     return _exp_f64(x)
 

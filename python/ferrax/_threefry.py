@@ -1,8 +1,9 @@
 """The threefry2x32 block cipher and JAX's default key operations built on it.
 
-Keys are raw ``uint32[..., 2]`` arrays, as JAX's legacy ``PRNGKey`` format. Everything here is
-ordinary array code (``lax`` ops on uint32, whose addition wraps), so it traces under ``jit``
-and batches under ``vmap`` like any other function.
+Keys are raw ``uint32[..., 2]`` arrays, as JAX's legacy ``PRNGKey`` format. The hash itself is
+the core's ``threefry2x32`` primitive (elementwise over uint32 words, scalars broadcast); the
+key operations around it are ordinary ``lax`` code, so everything here traces under ``jit`` and
+batches under ``vmap`` like any other function.
 
 Threefry2x32 with 20 rounds is the counter-based generator of Salmon, Moraes, Dror and Shaw,
 "Parallel random numbers: as easy as 1, 2, 3" (SC 2011). Random bits follow JAX's
@@ -28,15 +29,11 @@ __all__ = [
     "seed_to_key",
     "split",
     "threefry2x32",
-    "threefry2x32_lax",
     "threefry_2x32",
 ]
 
-_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))
-_NATIVE_THREEFRY = getattr(_ferrax, "threefry2x32", None)
-_KS_PARITY = np.uint32(0x1BD11BDA)
-_U32 = np.uint32
 _MASK32 = 0xFFFFFFFF
+_ZERO = np.uint32(0)
 
 
 def _u32(x):
@@ -46,37 +43,14 @@ def _u32(x):
     return as_array(np.asarray(x, dtype=np.uint32))
 
 
-def _rotate_left(x, r):
-    return lax.or_(lax.shift_left(x, _U32(r)), lax.shift_right_logical(x, _U32(32 - r)))
-
-
 def threefry2x32(k0, k1, x0, x1):
-    """The Threefry-2x32 hash with 20 rounds, applied elementwise.
+    """The Threefry-2x32 hash with 20 rounds, applied elementwise: the core's
+    ``threefry2x32`` primitive.
 
     ``k0, k1`` are the key words and ``x0, x1`` the counter words (uint32 scalars or arrays of
-    one shape). Returns the two uint32 output words, from the core's ``threefry2x32``
-    primitive where this build has it, else from ``threefry2x32_lax``.
+    one shape; other integers are converted to uint32). Returns the two uint32 output words.
     """
-    k0, k1, x0, x1 = (_u32(v) for v in (k0, k1, x0, x1))
-    if _NATIVE_THREEFRY is not None:
-        return _NATIVE_THREEFRY(k0, k1, x0, x1)
-    return threefry2x32_lax(k0, k1, x0, x1)
-
-
-def threefry2x32_lax(k0, k1, x0, x1):
-    """The Threefry-2x32 hash from ``lax`` operations: the rounds are a fixed Python loop over
-    whole-array uint32 operations (whose addition wraps)."""
-    k0, k1, x0, x1 = (_u32(v) for v in (k0, k1, x0, x1))
-    ks = (k0, k1, lax.xor(lax.xor(k0, k1), _KS_PARITY))
-    x0 = lax.add(x0, ks[0])
-    x1 = lax.add(x1, ks[1])
-    for block in range(5):
-        for r in _ROTATIONS[block % 2]:
-            x0 = lax.add(x0, x1)
-            x1 = lax.xor(x0, _rotate_left(x1, r))
-        x0 = lax.add(x0, ks[(block + 1) % 3])
-        x1 = lax.add(x1, lax.add(ks[(block + 2) % 3], _U32(block + 1)))
-    return x0, x1
+    return _ferrax.threefry2x32(*(_u32(v) for v in (k0, k1, x0, x1)))
 
 
 def _key_words(key):
@@ -119,18 +93,20 @@ def threefry_2x32(keypair, count):
 def check_key(op, key, allow_batched=False):
     """``key`` as a uint32 Array of shape ``(2,)`` (or ``(..., 2)`` if ``allow_batched``).
 
-    Raises FerraxTypeError for a non-uint32 key or a wrong trailing dimension, and
-    FerraxValueError for a batch of keys where one key is expected.
+    Raises FerraxTypeError for anything but an Array or NumPy array (as JAX, which refuses
+    lists), a non-uint32 key or a wrong trailing dimension, and FerraxValueError for a batch of
+    keys where one key is expected.
     """
-    if not (is_array(key) or isinstance(key, (np.ndarray, list, tuple))):
+    if not (is_array(key) or isinstance(key, np.ndarray)):
         raise FerraxTypeError(
             f"{op}: expected a PRNG key (a uint32 array of shape (2,)), got {type(key).__name__}"
         )
-    key = as_array(np.asarray(key) if isinstance(key, (list, tuple)) else key)
+    key = as_array(key)
     shape = tuple(key.shape)
-    if key.dtype != np.uint32:
+    dtype = key.dtype
+    if dtype != np.uint32:
         raise FerraxTypeError(
-            f"{op}: a PRNG key must be a uint32 array of shape (2,), got dtype {key.dtype} "
+            f"{op}: a PRNG key must be a uint32 array of shape (2,), got dtype {dtype} "
             f"with shape {shape}"
         )
     if not shape or shape[-1] != 2:
@@ -146,7 +122,10 @@ def check_key(op, key, allow_batched=False):
 
 
 def counters(shape):
-    """The high and low words of the row-major 64-bit iota of ``shape`` (uint32 arrays)."""
+    """The high and low words of the row-major 64-bit iota of ``shape`` (uint32 arrays; the
+    high word is zero, as at most 2**32 elements are supported). The high word is a full
+    array rather than a scalar, which the primitive would broadcast: its kernel is faster on
+    operands of one shape, and under ``jit`` the zeros are a constant made once."""
     n = math.prod(shape)
     if n > 2**32:
         raise FerraxValueError(
@@ -174,7 +153,7 @@ def split(key, shape):
 def fold_in(key, data):
     """A new key from ``key`` and a uint32 scalar ``data``: the hash of counter (0, data)."""
     k0, k1 = _key_words(key)
-    y0, y1 = threefry2x32(k0, k1, lax.full((1,), 0, np.uint32), lax.reshape(data, (1,)))
+    y0, y1 = threefry2x32(k0, k1, _ZERO, lax.reshape(data, (1,)))
     return lax.concatenate([y0, y1], 0)
 
 

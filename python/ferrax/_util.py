@@ -8,9 +8,18 @@ import operator
 import numpy as np
 
 from . import _ferrax
-from .errors import FerraxTypeError, FerraxValueError
+from .errors import AxisError, FerraxTypeError, FerraxValueError
 
-__all__ = ["as_array", "axis_arg", "dtype_name", "int_tuple", "is_array", "shape_tuple"]
+__all__ = [
+    "as_array",
+    "axis_arg",
+    "dtype_name",
+    "int_tuple",
+    "is_array",
+    "norm_axes",
+    "norm_axis",
+    "shape_tuple",
+]
 
 
 def is_array(x):
@@ -83,6 +92,29 @@ def axis_arg(axis, op):
         return operator.index(axis)
     except TypeError:
         return int_tuple(axis, op, "axes")
+
+
+def norm_axis(axis, ndim, op):
+    """``axis`` as an int in ``[0, ndim)``: a FerraxTypeError naming ``op`` when it is not an
+    integer, an AxisError when it is outside ``[-ndim, ndim)``."""
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise FerraxTypeError(f"{op}: axis must be an integer, got {axis!r}") from None
+    if not -ndim <= axis < ndim:
+        raise AxisError(f"{op}: axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
+def norm_axes(axis, ndim, op):
+    """``axis`` (None: all, an int or a sequence) as a sorted tuple of distinct axes in
+    ``[0, ndim)``; a repeated axis is an AxisError."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(norm_axis(a, ndim, op) for a in int_tuple(axis, op, "axes"))
+    if len(set(axes)) != len(axes):
+        raise AxisError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(axes))
 
 
 def repeated_product(x, n, multiply):

@@ -164,6 +164,18 @@ def split(key, num=2):
     return _split(key, _num_shape(num))
 
 
+_U32_MAX = 2**32 - 1
+
+
+def _uint32_scalar(value):
+    """A uint32 scalar Array of the Python int ``value`` in ``[0, 2**32)`` (``full`` takes it
+    as an int32 first, so it serves the lower half; it is far cheaper than converting a NumPy
+    scalar)."""
+    if value < 2**31:
+        return _ferrax.full((), value, "uint32")
+    return as_array(np.uint32(value))
+
+
 def fold_in(key, data):
     """A new key that is a deterministic function of ``key`` and the 32-bit integer ``data``
     (the hash of the counter ``(0, data)``).
@@ -172,29 +184,31 @@ def fold_in(key, data):
     ``jnp.uint32`` converts it: integers wrap around, floats are truncated; it may be traced).
     """
     key = key_arg("fold_in", key)
+    if type(data) is int and 0 <= data <= _U32_MAX:  # the common case, first
+        return _fold_in(key, _uint32_scalar(data))
     if isinstance(data, (bool, np.bool_, float)):
         data = int(data)  # a Python float is truncated, as jnp.uint32 does
     if isinstance(data, int):
-        if not 0 <= data < 2**32:
+        if not 0 <= data <= _U32_MAX:
             raise FerraxOverflowError(
                 f"fold_in: Python integer {data} is out of bounds for uint32 (it must lie in "
                 "[0, 2**32))"
             )
-        data = as_array(np.uint32(data))
-    elif isinstance(data, (np.generic, np.ndarray)) or is_array(data):
-        data = as_array(data)
-    else:
+        return _fold_in(key, _uint32_scalar(data))
+    if not isinstance(data, (np.generic, np.ndarray)) and not is_array(data):
         raise FerraxTypeError(f"fold_in: data must be a number, got {type(data).__name__}")
+    data = as_array(data)
     if data.shape != ():
         raise FerraxTypeError(
             f"fold_in accepts a scalar, but was given data of shape {tuple(data.shape)}; "
             "use ferrax.vmap for batching"
         )
-    if data.dtype.kind not in "iubf":
-        raise FerraxTypeError(f"fold_in: data must be a real number, got dtype {data.dtype}")
-    if data.dtype.kind in "iu" and data.dtype.itemsize == 8:
+    dtype = data.dtype
+    if dtype.kind not in "iubf":
+        raise FerraxTypeError(f"fold_in: data must be a real number, got dtype {dtype}")
+    if dtype.kind in "iu" and dtype.itemsize == 8:
         data = lax.and_(data, np.int64(0xFFFFFFFF))
-    if data.dtype != np.uint32:
+    if dtype != np.uint32:
         data = lax.convert_element_type(data, np.uint32)
     return _fold_in(key, data)
 

@@ -12,7 +12,7 @@ from .. import lax
 from .. import numpy as jnp
 from .._custom import custom_jvp
 from ..errors import FerraxTypeError
-from ._args import inexact_array, numeric_array, zeros_like
+from ._args import inexact_array, numeric_array
 
 __all__ = [
     "elu",
@@ -36,7 +36,7 @@ def _relu(x):
 
 
 # relu'(0) = 0: the derivative is taken from the right only where x > 0.
-_relu.defjvps(lambda g, ans, x: jnp.where(x > 0, g, zeros_like(g)))
+_relu.defjvps(lambda g, ans, x: jnp.where(x > 0, g, lax.full_like(g, 0)))
 
 
 def relu(x):
@@ -52,7 +52,7 @@ def _relu6(x):
     return jnp.minimum(jnp.maximum(x, 0), 6)
 
 
-_relu6.defjvps(lambda g, ans, x: jnp.where((x > 0) & (x < 6), g, zeros_like(g)))
+_relu6.defjvps(lambda g, ans, x: jnp.where((x > 0) & (x < 6), g, lax.full_like(g, 0)))
 
 
 def relu6(x):
@@ -111,7 +111,7 @@ def elu(x, alpha=1.0):
     x = inexact_array("elu", x)
     positive = x > 0
     # expm1 only ever sees non-positive values, so neither it nor its derivative overflows.
-    negative_part = alpha * jnp.expm1(jnp.where(positive, zeros_like(x), x))
+    negative_part = alpha * jnp.expm1(jnp.where(positive, lax.full_like(x, 0), x))
     return jnp.where(positive, x, negative_part)
 
 

@@ -6,8 +6,9 @@ from .. import lax
 from .. import numpy as jnp
 from .._util import dtype_name
 from ..errors import AxisError, FerraxTypeError, FerraxValueError
+from ..numpy._common import norm_axes
 from ..numpy._dtypes import default_float
-from ._args import inexact_array, numeric_array, reduction_axes, where_mask, zeros_like
+from ._args import inexact_array, numeric_array, where_mask
 
 __all__ = ["one_hot", "standardize"]
 
@@ -47,15 +48,6 @@ def one_hot(x, num_classes, *, dtype=None, axis=-1):
     return lax.convert_element_type(hot, name)
 
 
-def _masked_mean(x, axes, where):
-    """Mean over ``axes`` (kept) of the elements selected by ``where`` (all if None)."""
-    if where is None:
-        return jnp.mean(x, axes, keepdims=True)
-    total = jnp.sum(jnp.where(where, x, zeros_like(x)), axes, keepdims=True)
-    count = jnp.sum(jnp.broadcast_to(where, x.shape).astype(x.dtype), axes, keepdims=True)
-    return total / count
-
-
 def standardize(
     x, axis=-1, mean=None, variance=None, epsilon=1e-5, where=None, *, algorithm="fast"
 ):
@@ -70,19 +62,19 @@ def standardize(
             f"standardize: unknown algorithm {algorithm!r}; expected 'fast' or 'stable'"
         )
     x = inexact_array("standardize", x)
-    axes = reduction_axes("standardize", axis, x.ndim)
+    axes = norm_axes(axis, x.ndim, "standardize")
     where = where_mask("standardize", where, x.shape)
     if mean is None:
-        mean = _masked_mean(x, axes, where)
+        mean = jnp.mean(x, axes, keepdims=True, where=where)
     else:
         mean = numeric_array("standardize (mean)", mean)
     if variance is None:
         if algorithm == "fast":
-            variance = _masked_mean(x * x, axes, where) - mean * mean
+            variance = jnp.mean(x * x, axes, keepdims=True, where=where) - mean * mean
             variance = jnp.maximum(variance, 0)
         else:
             centered = x - mean
-            variance = _masked_mean(centered * centered, axes, where)
+            variance = jnp.mean(centered * centered, axes, keepdims=True, where=where)
     else:
         variance = numeric_array("standardize (variance)", variance)
     return (x - mean) * lax.rsqrt(variance + epsilon)

@@ -14,34 +14,21 @@ from .. import lax
 from .. import numpy as jnp
 from .._custom import custom_jvp
 from ..errors import FerraxValueError
-from ._args import (
-    inexact_array,
-    numeric_array,
-    promote_inexact,
-    reduction_axes,
-    where_mask,
-    zeros_like,
-)
+from ..numpy._common import norm_axes, promote
+from ._args import inexact_array, numeric_array, where_mask
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
 
 
-def _masked_max(x, axes, where):
-    """Maximum over ``axes`` (kept) of the unmasked elements; ``-inf`` where none is."""
-    if where is not None:
-        x = jnp.where(where, x, -jnp.inf)
-    return jnp.max(x, axes, keepdims=True)
-
-
 @functools.partial(custom_jvp, nondiff_argnums=(2,))
 def _softmax(x, where, axes):
-    x_max = _masked_max(x, axes, where)
+    x_max = jnp.max(x, axes, keepdims=True, initial=-jnp.inf, where=where)
     if where is not None:
         x = jnp.where(where, x, -jnp.inf)
     unnormalized = jnp.exp(x - x_max)
     result = unnormalized / jnp.sum(unnormalized, axes, keepdims=True)
     if where is not None:
-        result = jnp.where(where, result, zeros_like(result))
+        result = jnp.where(where, result, lax.full_like(result, 0))
     return result
 
 
@@ -63,7 +50,7 @@ def softmax(x, axis=-1, where=None):
     are all ``-inf`` (or all masked) gives NaN, as in JAX.
     """
     x = inexact_array("softmax", x)
-    axes = reduction_axes("softmax", axis, x.ndim)
+    axes = norm_axes(axis, x.ndim, "softmax")
     where = where_mask("softmax", where, x.shape)
     if where is not None:
         where = jnp.broadcast_to(where, x.shape)
@@ -73,9 +60,10 @@ def softmax(x, axis=-1, where=None):
 def log_softmax(x, axis=-1, where=None):
     """``x - logsumexp(x)`` over ``axis``; masked-out elements (``where``) give ``-inf``."""
     x = inexact_array("log_softmax", x)
-    axes = reduction_axes("log_softmax", axis, x.ndim)
+    axes = norm_axes(axis, x.ndim, "log_softmax")
     where = where_mask("log_softmax", where, x.shape)
-    x_max = lax.stop_gradient(_masked_max(x, axes, where))
+    x_max = jnp.max(x, axes, keepdims=True, initial=-jnp.inf, where=where)
+    x_max = lax.stop_gradient(x_max)
     x_safe = x if where is None else jnp.where(where, x, -jnp.inf)
     shifted = x_safe - x_max
     result = shifted - jnp.log(jnp.sum(jnp.exp(shifted), axes, keepdims=True))
@@ -87,7 +75,7 @@ def log_softmax(x, axis=-1, where=None):
 def _broadcast_weights(a, b):
     """``a`` and the weights ``b`` promoted to a common float dtype and broadcast together."""
     b = numeric_array("logsumexp (b)", b)
-    a, b = promote_inexact(a, b)
+    a, b = promote(a, b, to_inexact=True)
     try:
         shape = np.broadcast_shapes(tuple(a.shape), tuple(b.shape))
     except ValueError:
@@ -109,14 +97,14 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     a = inexact_array("logsumexp", a)
     if b is not None:
         a, b = _broadcast_weights(a, b)
-    axes = reduction_axes("logsumexp", axis, a.ndim)
+    axes = norm_axes(axis, a.ndim, "logsumexp")
     where = where_mask("logsumexp", where, a.shape)
     if where is not None:
         a = jnp.where(where, a, -jnp.inf)
     if b is not None:
         a = jnp.where(b != 0, a, -jnp.inf)
     a_max = jnp.max(a, axes, keepdims=True)
-    a_max = lax.stop_gradient(jnp.where(jnp.isfinite(a_max), a_max, zeros_like(a_max)))
+    a_max = lax.stop_gradient(jnp.where(jnp.isfinite(a_max), a_max, lax.full_like(a_max, 0)))
     exp_a = jnp.exp(a - a_max)
     if b is not None:
         exp_a = exp_a * b

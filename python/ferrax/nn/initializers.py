@@ -7,14 +7,15 @@ initializers themselves; every other name here is a factory that returns one, e.
 """
 
 import math
-import operator
 
 import numpy as np
 
 from .. import numpy as jnp
 from .. import random
-from .._util import dtype_name, shape_tuple
+from .._random_base import no_sharding
+from .._util import dtype_name, int_tuple, shape_tuple
 from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from ..numpy._common import norm_axis
 from ..numpy._dtypes import default_float
 
 __all__ = [
@@ -61,12 +62,6 @@ def _float_dtype(op, dtype):
     return name
 
 
-def _no_sharding(op, out_sharding):
-    """``out_sharding`` is accepted for JAX's signature; ferrax has no sharding to apply."""
-    if out_sharding is not None:
-        raise FerraxNotImplementedError(f"{op}: out_sharding is not supported")
-
-
 def _scalar(op, what, value):
     try:
         return float(value)
@@ -78,14 +73,14 @@ def _scalar(op, what, value):
 def zeros(key, shape, dtype=None, out_sharding=None):
     """An array of zeros (``key`` is ignored)."""
     del key
-    _no_sharding("zeros", out_sharding)
+    no_sharding("zeros", out_sharding)
     return jnp.full(shape_tuple(shape, "zeros"), 0, _any_dtype("zeros", dtype))
 
 
 def ones(key, shape, dtype=None, out_sharding=None):
     """An array of ones (``key`` is ignored)."""
     del key
-    _no_sharding("ones", out_sharding)
+    no_sharding("ones", out_sharding)
     return jnp.full(shape_tuple(shape, "ones"), 1, _any_dtype("ones", dtype))
 
 
@@ -95,74 +90,51 @@ def constant(value, dtype=None):
 
     def init(key, shape, dtype=default_dtype, out_sharding=None):
         del key
-        _no_sharding("constant", out_sharding)
+        no_sharding("constant", out_sharding)
         return jnp.full(shape_tuple(shape, "constant"), value, _any_dtype("constant", dtype))
 
     return init
 
 
 # --- simple random initializers -----------------------------------------------------------
-def normal(stddev=1e-2, dtype=None):
-    """A factory of initializers that draw from ``N(0, stddev^2)``."""
-    stddev = _scalar("normal", "stddev", stddev)
+def _scaled(op, draw, factor, dtype):
+    """A factory's initializer: ``draw(key, shape, dtype)`` (a standard sampler) times
+    ``factor``, with ``dtype`` the factory's default float dtype."""
     default_dtype = dtype
 
     def init(key, shape, dtype=default_dtype, out_sharding=None):
-        _no_sharding("normal", out_sharding)
-        name = _float_dtype("normal", dtype)
-        return random.normal(key, shape_tuple(shape, "normal"), name) * stddev
+        no_sharding(op, out_sharding)
+        return draw(key, shape_tuple(shape, op), _float_dtype(op, dtype)) * factor
 
     return init
+
+
+def normal(stddev=1e-2, dtype=None):
+    """A factory of initializers that draw from ``N(0, stddev^2)``."""
+    return _scaled("normal", random.normal, _scalar("normal", "stddev", stddev), dtype)
 
 
 def uniform(scale=1e-2, dtype=None):
     """A factory of initializers that draw uniformly from ``[0, scale)``."""
-    scale = _scalar("uniform", "scale", scale)
-    default_dtype = dtype
-
-    def init(key, shape, dtype=default_dtype, out_sharding=None):
-        _no_sharding("uniform", out_sharding)
-        name = _float_dtype("uniform", dtype)
-        return random.uniform(key, shape_tuple(shape, "uniform"), name) * scale
-
-    return init
+    return _scaled("uniform", random.uniform, _scalar("uniform", "scale", scale), dtype)
 
 
 def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
     """A factory of initializers that draw ``stddev * z``, ``z`` a standard normal truncated
     to ``[lower, upper]`` (so the samples' standard deviation is somewhat below ``stddev``)."""
     stddev = _scalar("truncated_normal", "stddev", stddev)
-    default_dtype = dtype
 
-    def init(key, shape, dtype=default_dtype, out_sharding=None):
-        _no_sharding("truncated_normal", out_sharding)
-        name = _float_dtype("truncated_normal", dtype)
-        shape = shape_tuple(shape, "truncated_normal")
-        return random.truncated_normal(key, lower, upper, shape, name) * stddev
+    def draw(key, shape, dtype):
+        return random.truncated_normal(key, lower, upper, shape, dtype)
 
-    return init
+    return _scaled("truncated_normal", draw, stddev, dtype)
 
 
 # --- variance scaling ---------------------------------------------------------------------
 def _axes(op, what, axes, ndim):
-    """An axis or a sequence of axes, each normalized into ``[0, ndim)``."""
-    try:
-        items = [operator.index(axes)]
-    except TypeError:
-        try:
-            items = [operator.index(a) for a in axes]
-        except TypeError:
-            raise FerraxTypeError(
-                f"{op}: {what} must be an int or a sequence of ints, got {axes!r}"
-            ) from None
-    out = []
-    for a in items:
-        if not -ndim <= a < ndim:
-            raise FerraxValueError(
-                f"{op}: {what} {a} is out of range for a shape of {ndim} dimensions"
-            )
-        out.append(a % ndim)
-    return out
+    """An axis or a sequence of axes (``what``: in_axis, ...), each normalized into
+    ``[0, ndim)``."""
+    return [norm_axis(a, ndim, f"{op} ({what})") for a in int_tuple(axes, op, what)]
 
 
 def _compute_fans(shape, in_axis=-2, out_axis=-1, batch_axis=()):
@@ -214,7 +186,7 @@ def variance_scaling(scale, mode, distribution, in_axis=-2, out_axis=-1, batch_a
     default_dtype = dtype
 
     def init(key, shape, dtype=default_dtype, out_sharding=None):
-        _no_sharding(op, out_sharding)
+        no_sharding(op, out_sharding)
         name = _float_dtype(op, dtype)
         shape = shape_tuple(shape, op)
         fan_in, fan_out = _compute_fans(shape, in_axis, out_axis, batch_axis)

@@ -11,14 +11,13 @@ import operator
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, int_tuple, is_array
-from ..errors import AxisError, ConcretizationTypeError, FerraxTypeError
+from .._util import as_array, is_array, norm_axes, norm_axis
+from ..errors import ConcretizationTypeError, FerraxTypeError
 
 __all__ = [
     "FLOAT_LAYOUT",
     "compact",
     "concrete",
-    "default_float",
     "float_split",
     "inexact",
     "move_to_end",
@@ -32,32 +31,6 @@ __all__ = [
     "static_take",
     "zeros_of",
 ]
-
-
-def default_float():
-    """Name of the default float dtype under the current x64 mode."""
-    return _ferrax.result_type(1.0)
-
-
-def norm_axis(axis, ndim, op):
-    """``axis`` as an int in ``[0, ndim)``, or an AxisError naming ``op``."""
-    try:
-        axis = operator.index(axis)
-    except TypeError:
-        raise FerraxTypeError(f"{op}: axis must be an integer, got {axis!r}") from None
-    if not -ndim <= axis < ndim:
-        raise AxisError(f"{op}: axis {axis} is out of bounds for array of dimension {ndim}")
-    return axis % ndim
-
-
-def norm_axes(axis, ndim, op):
-    """``axis`` (None: all, an int or a sequence) as a sorted tuple of distinct axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = tuple(norm_axis(a, ndim, op) for a in int_tuple(axis, op, "axes"))
-    if len(set(axes)) != len(axes):
-        raise AxisError(f"{op}: repeated axis in {axis!r}")
-    return tuple(sorted(axes))
 
 
 def move_to_end(a, axes):
@@ -126,23 +99,40 @@ def _run(a, axis, start, step, count):
     return _ferrax.rev(slice_axis(a, axis, low, start + 1, -step), (axis,))
 
 
+def _runs(idx):
+    """The runs ``(start, step, count)`` of constant stride that the 1-D NumPy int array
+    ``idx`` is cut into, greedily from the left (a last lone index is a run of step 1).
+
+    The stride changes are found with NumPy, so the Python work grows with the number of
+    runs, not with the number of indices.
+    """
+    m = idx.size
+    if m == 0:
+        return []
+    steps = np.diff(idx)
+    # last[p]: the last q >= p with steps[p] == ... == steps[q].
+    ends = np.append(np.flatnonzero(steps[1:] != steps[:-1]), m - 2)
+    last = np.repeat(ends, np.diff(ends, prepend=-1))
+    runs, i = [], 0
+    while i < m - 1:
+        j = int(last[i]) + 2
+        runs.append((int(idx[i]), int(steps[i]), j - i))
+        i = j
+    if i == m - 1:
+        runs.append((int(idx[i]), 1, 1))
+    return runs
+
+
 def static_take(a, idx, axis):
     """``a`` indexed along ``axis`` by the static non-negative indices ``idx`` (NumPy ints).
 
     The indices are cut into runs of constant stride; each run is one slice (reversed for a
     negative stride, broadcast for stride 0) and the runs are concatenated.
     """
-    idx = [int(i) for i in np.asarray(idx).ravel()]
-    if not idx:
+    runs = _runs(np.asarray(idx, np.int64).ravel())
+    if not runs:
         return slice_axis(a, axis, 0, 0)
-    pieces, i = [], 0
-    while i < len(idx):
-        j = i + 1
-        step = idx[j] - idx[i] if j < len(idx) else 1
-        while j < len(idx) and idx[j] - idx[j - 1] == step:
-            j += 1
-        pieces.append(_run(a, axis, idx[i], step, j - i))
-        i = j
+    pieces = [_run(a, axis, start, step, count) for start, step, count in runs]
     return pieces[0] if len(pieces) == 1 else _ferrax.concatenate(pieces, axis)
 
 

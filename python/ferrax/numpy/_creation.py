@@ -8,15 +8,10 @@ import numpy as np
 
 from .. import _ferrax
 from .._util import as_array, dtype_name, is_array, shape_tuple
-from ..errors import (
-    AxisError,
-    ConcretizationTypeError,
-    FerraxNotImplementedError,
-    FerraxTypeError,
-    FerraxValueError,
-)
-from ._common import norm_axis, slice_axis
+from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from ._common import maybe_concrete, norm_axis, slice_axis
 from ._dtypes import default_float, default_int
+from ._shape import moveaxis
 
 __all__ = [
     "arange",
@@ -166,6 +161,15 @@ def arange(start, stop=None, step=None, dtype=None):
     return _ferrax.asarray(np.arange(start, stop, step, dtype=compute), name)
 
 
+def _sample_dtypes(start, stop, dtype, op):
+    """``(name, compute)`` of ``linspace``, ``logspace`` and ``geomspace``: the result's dtype
+    (``dtype``, else the float that ``start`` and ``stop`` promote to: a weak float promotes
+    integers to the default float and keeps float32 as it is) and the float dtype the
+    samples are computed in."""
+    name = dtype_name(dtype, op) or _ferrax.result_type(start, stop, 1.0)
+    return name, name if np.dtype(name).kind == "f" else default_float()
+
+
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """``num`` evenly spaced samples from ``start`` to ``stop`` (inclusive if ``endpoint``).
 
@@ -177,9 +181,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         raise FerraxTypeError(f"linspace: num must be an integer, got {num!r}") from None
     if num < 0:
         raise FerraxValueError(f"linspace: number of samples, {num}, must be non-negative")
-    # A weak float promotes integers to the default float and keeps float32 as it is.
-    name = dtype_name(dtype, "linspace") or _ferrax.result_type(start, stop, 1.0)
-    compute = name if np.dtype(name).kind == "f" else default_float()
+    name, compute = _sample_dtypes(start, stop, dtype, "linspace")
     start = _ferrax.convert_element_type(start, compute)
     stop = _ferrax.convert_element_type(stop, compute)
     delta = _ferrax.sub(stop, start)
@@ -205,14 +207,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     else:
         step = _ferrax.full(bshape, math.nan, compute)
         out = _ferrax.broadcast_in_dim(start, out_shape, bdims)
-    ndim = len(out_shape)
-    if not -ndim <= axis < ndim:
-        raise AxisError(f"linspace: axis {axis} is out of bounds for array of dimension {ndim}")
-    axis = axis % ndim
-    if axis != 0:
-        perm = list(range(1, ndim))
-        perm.insert(axis, 0)
-        out = _ferrax.transpose(out, perm)
+    out = moveaxis(out, 0, norm_axis(axis, out.ndim, "linspace"))
     if np.dtype(name).kind in "iu":
         out = _ferrax.floor(out)
     if out.dtype.name != name:
@@ -243,8 +238,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     ``base`` may be an array broadcast against ``start`` and ``stop``; an integer ``dtype``
     truncates the samples.
     """
-    name = dtype_name(dtype, "logspace") or _ferrax.result_type(start, stop, 1.0)
-    compute = name if np.dtype(name).kind == "f" else default_float()
+    name, compute = _sample_dtypes(start, stop, dtype, "logspace")
     exponent = linspace(start, stop, num, endpoint, dtype=compute)  # samples along axis 0
     base = _ferrax.convert_element_type(base, compute)
     # Broadcast base against start and stop (not against the sample axis), as NumPy does.
@@ -253,26 +247,23 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     exponent = _ferrax.reshape(exponent, (count, *(1,) * (ndim - len(bshape)), *bshape))
     base = _ferrax.reshape(base, (1, *(1,) * (ndim - base.ndim), *base.shape))
     out = _ferrax.pow(base, exponent)
-    out = _move_first_to(out, axis, "logspace")
+    out = moveaxis(out, 0, norm_axis(axis, out.ndim, "logspace"))
     return out if out.dtype.name == name else _ferrax.convert_element_type(out, name)
 
 
 def _refuse_zero(values, op):
     """Refuses concrete zeros in ``values``; traced values cannot be checked."""
-    try:
-        concrete = [np.asarray(v) for v in values]
-    except ConcretizationTypeError:
-        return
-    if any(np.any(v == 0) for v in concrete):
-        raise FerraxValueError(f"{op}: a geometric sequence cannot include zero")
+    for v in values:
+        v = maybe_concrete(v)
+        if v is not None and np.any(v == 0):
+            raise FerraxValueError(f"{op}: a geometric sequence cannot include zero")
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` samples from ``start`` to ``stop`` evenly spaced on a log scale, with the
     endpoints exact; negative ``start`` and ``stop`` give negative samples (opposite signs
     give NaNs in between)."""
-    name = dtype_name(dtype, "geomspace") or _ferrax.result_type(start, stop, 1.0)
-    compute = name if np.dtype(name).kind == "f" else default_float()
+    name, compute = _sample_dtypes(start, stop, dtype, "geomspace")
     start = _ferrax.convert_element_type(start, compute)
     stop = _ferrax.convert_element_type(stop, compute)
     _refuse_zero((start, stop), "geomspace")
@@ -288,16 +279,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
         last = num - 1 if endpoint and num > 1 else num
         pieces = [ends[0], slice_axis(out, 0, 1, last)] + ([ends[1]] if last < num else [])
         out = _ferrax.concatenate(pieces, 0)
-    out = _move_first_to(_ferrax.mul(out, sign), axis, "geomspace")
+    out = moveaxis(_ferrax.mul(out, sign), 0, norm_axis(axis, out.ndim, "geomspace"))
     return out if out.dtype.name == name else _ferrax.convert_element_type(out, name)
-
-
-def _move_first_to(out, axis, op):
-    """``out`` with its first axis moved to position ``axis``."""
-    axis = norm_axis(axis, out.ndim, op)
-    perm = list(range(1, out.ndim))
-    perm.insert(axis, 0)
-    return out if axis == 0 else _ferrax.transpose(out, perm)
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):

@@ -193,19 +193,19 @@ def promote_types(a, b):
     and ``float`` count as int64 and float64), while a new dtype the lattice introduces is
     (``promote_types(int32, uint32)`` is int64 canonicalized to int32).
     """
-    ops = [_promotion_operand(x, "promote_types") for x in (a, b)]
-    # The lattice lives in Rust and canonicalizes its answer; with x64 on, canonicalization is
-    # the identity on every supported dtype, so the flag is raised for this one query.
-    x64 = _ferrax.x64_enabled()
-    _ferrax.set_x64(True)
-    try:
-        result = np.dtype(_ferrax.result_type(*ops))
-    finally:
-        _ferrax.set_x64(x64)
-    named = {np.dtype(_PYTHON_TYPE_DTYPES.get(x, x)) for x in (a, b) if _is_dtype_like(x)}
-    if x64 or result in named:
+    (name_a, weak_a), (name_b, weak_b) = (_lattice_operand(x) for x in (a, b))
+    result = np.dtype(_ferrax.promote_dtypes(name_a, weak_a, name_b, weak_b))
+    if _ferrax.x64_enabled() or result.name in (name_a, name_b):
         return result
     return np.dtype(_ferrax.result_type(result.name))
+
+
+def _lattice_operand(x):
+    """``(dtype name, weak)`` of a ``promote_types`` operand: the Python types ``int`` and
+    ``float`` are the weak 64-bit types, as in JAX."""
+    if x is int or x is float:
+        return _PYTHON_TYPE_DTYPES[x], True
+    return ("bool" if x is bool else dtype_name(x, "promote_types")), False
 
 
 def default_float():

@@ -5,6 +5,7 @@ from .. import _ferrax
 from .._util import as_array, dtype_name
 from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from ._einsum_path import contraction_path, path_cost
+from ._linalg import diagonal
 
 __all__ = ["einsum", "einsum_path"]
 
@@ -97,14 +98,9 @@ def _take_diagonals(x, labels):
                     f"einsum: index {lab!r} repeats within an operand with sizes {n} and "
                     f"{x.shape[q]}"
                 )
-            eye = _ferrax.eq(
-                _ferrax.broadcast_in_dim(_ferrax.iota("int32", n), (n, n), (0,)),
-                _ferrax.broadcast_in_dim(_ferrax.iota("int32", n), (n, n), (1,)),
-            )
-            mask = _ferrax.broadcast_in_dim(eye, tuple(x.shape), (p, q))
-            zero = _ferrax.full((), 0, x.dtype.name)
-            x = _ferrax.reduce_sum(_ferrax.where(mask, x, zero), [q])
-            del labels[q]
+            # The diagonal replaces both dimensions and becomes the last one.
+            x = diagonal(x, 0, p, q)
+            labels = [other for i, other in enumerate(labels) if i not in (p, q)] + [lab]
     return x, labels
 
 

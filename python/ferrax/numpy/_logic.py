@@ -11,10 +11,11 @@ import math
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, is_array
+from .._util import as_array
 from ..errors import FerraxNotImplementedError, FerraxTypeError
-from ._common import FLOAT_LAYOUT, promote
+from ._common import FLOAT_LAYOUT, inexact, promote
 from ._creation import zeros_like
+from ._elementwise import isnan
 
 __all__ = [
     "allclose",
@@ -39,8 +40,6 @@ __all__ = [
 
 def real_array(x, op):
     """``x`` as an Array; complex input raises a FerraxTypeError naming ``op``."""
-    if is_array(x):
-        return x
     try:
         return as_array(x)
     except FerraxTypeError as err:
@@ -49,10 +48,6 @@ def real_array(x, op):
 
 def _all_false(x):
     return _ferrax.full(x.shape, False, "bool")
-
-
-def _isnan(x):
-    return _ferrax.ne(x, x)
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -72,7 +67,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     out = _ferrax.and_(out, _ferrax.not_(_ferrax.or_(a_inf, b_inf)))
     out = _ferrax.or_(out, _ferrax.and_(_ferrax.and_(a_inf, b_inf), _ferrax.eq(a, b)))
     if equal_nan:
-        out = _ferrax.or_(out, _ferrax.and_(_isnan(a), _isnan(b)))
+        out = _ferrax.or_(out, _ferrax.and_(isnan(a), isnan(b)))
     return out
 
 
@@ -95,7 +90,7 @@ def array_equal(a1, a2, equal_nan=False):
         return _false()
     eq = _ferrax.eq(a1, a2)
     if equal_nan:
-        eq = _ferrax.or_(eq, _ferrax.and_(_isnan(a1), _isnan(a2)))
+        eq = _ferrax.or_(eq, _ferrax.and_(isnan(a1), isnan(a2)))
     return _ferrax.all(eq, None, False)
 
 
@@ -211,8 +206,8 @@ def angle(z, deg=False):
     Integers, bools and zero-dimensional floats give the default float dtype, as in JAX; with
     ``deg`` the angle is in degrees.
     """
-    z = real_array(z, "angle")
-    if z.dtype.kind != "f" or z.ndim == 0:
+    z = inexact(real_array(z, "angle"))
+    if z.ndim == 0:
         z = _ferrax.convert_element_type(z, _ferrax.result_type(1.0))
     out = _ferrax.atan2(zeros_like(z), z)
     return _ferrax.mul(out, 180 / math.pi) if deg else out

@@ -18,7 +18,8 @@ from .. import _ferrax
 from .._control import while_loop
 from .._custom import custom_jvp
 from ..errors import FerraxNotImplementedError, FerraxValueError
-from ._common import FLOAT_LAYOUT, float_split, pow2, promote
+from ._common import FLOAT_LAYOUT, float_split, inexact, pow2, promote
+from ._elementwise import isinf, isnan
 from ._logic import real_array, signbit
 
 __all__ = [
@@ -55,14 +56,6 @@ def floats(op, *xs):
     return promote(*(real_array(x, op) for x in xs), to_inexact=True)
 
 
-def _isnan(x):
-    return _ferrax.ne(x, x)
-
-
-def _isinf(x):
-    return _ferrax.eq(_ferrax.abs(x), _INF)
-
-
 # --- float helpers ------------------------------------------------------------------------
 def fabs(x, /):
     """``|x|`` as a float (integers and bools promote to the default float)."""
@@ -85,7 +78,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     def value(v):
         return _ferrax.convert_element_type(v, dtype)
 
-    out = _ferrax.where(_isnan(x), value(nan), x)
+    out = _ferrax.where(isnan(x), value(nan), x)
     out = _ferrax.where(_ferrax.eq(out, _INF), value(posinf), out)
     return _ferrax.where(_ferrax.eq(out, -_INF), value(neginf), out)
 
@@ -121,7 +114,7 @@ def _logaddexp_with(exp_fn, log1p_scale):
     @custom_jvp
     def fn(x1, x2):
         delta = _ferrax.sub(x1, x2)
-        same_inf = _isnan(delta)  # infinities of one sign, or a NaN input
+        same_inf = isnan(delta)  # infinities of one sign, or a NaN input
         safe = _ferrax.where(same_inf, 0, delta)
         tail = _ferrax.log1p(exp_fn(_ferrax.neg(_ferrax.abs(safe))))
         out = _ferrax.add(_ferrax.max(x1, x2), _ferrax.mul(tail, log1p_scale))
@@ -210,7 +203,8 @@ def _cbrt_jvp(primals, tangents):
 
 
 def cbrt(x, /):
-    """The real cube root (negative for negative ``x``); its derivative is ``1 / (3 cbrt(x)**2)``."""
+    """The real cube root (negative for negative ``x``); its derivative is
+    ``1 / (3 cbrt(x)**2)``."""
     (x,) = floats("cbrt", x)
     return _cbrt(x)
 
@@ -232,14 +226,14 @@ def fmax(x1, x2):
     """Elementwise maximum that ignores NaNs: ``x1`` where ``x1 > x2`` or ``x2`` is NaN, else
     ``x2`` (so ties and their gradients go to ``x2``, as in JAX)."""
     x1, x2 = real_array(x1, "fmax"), real_array(x2, "fmax")
-    return _ferrax.where(_ferrax.or_(_ferrax.gt(x1, x2), _isnan(x2)), x1, x2)
+    return _ferrax.where(_ferrax.or_(_ferrax.gt(x1, x2), isnan(x2)), x1, x2)
 
 
 def fmin(x1, x2):
     """Elementwise minimum that ignores NaNs: ``x1`` where ``x1 < x2`` or ``x2`` is NaN, else
     ``x2``."""
     x1, x2 = real_array(x1, "fmin"), real_array(x2, "fmin")
-    return _ferrax.where(_ferrax.or_(_ferrax.lt(x1, x2), _isnan(x2)), x1, x2)
+    return _ferrax.where(_ferrax.or_(_ferrax.lt(x1, x2), isnan(x2)), x1, x2)
 
 
 _I0_SWITCH = 20.0
@@ -289,7 +283,7 @@ def modf(x, /, out=None):
     whole = _ferrax.where(_ferrax.ge(x, 0), _ferrax.floor(x), _ferrax.ceil(x))
     frac = _ferrax.sub(x, whole)
     signed_zero = _ferrax.where(signbit(x), -0.0, 0.0)
-    return _ferrax.where(_isinf(x), signed_zero, frac), whole
+    return _ferrax.where(isinf(x), signed_zero, frac), whole
 
 
 def divmod(x1, x2, /):
@@ -316,8 +310,7 @@ def ldexp(x1, x2, /):
             f"ldexp: the exponent x2 must be an integer array, got {x1.dtype.name} and "
             f"{x2.dtype.name}"
         )
-    if x1.dtype.kind != "f":
-        x1 = _ferrax.convert_element_type(x1, _ferrax.result_type(x1.dtype.name, 1.0))
+    x1 = inexact(x1)
     dtype = x1.dtype.name
     int_type, nmant, bias = FLOAT_LAYOUT[dtype]
     # Exponents beyond +-4 * bias saturate; clamping first keeps the conversion exact.

@@ -13,6 +13,7 @@ from .. import _ferrax
 from .._util import as_array, is_array
 from ..errors import FerraxNotImplementedError, FerraxValueError
 from ._common import concrete_ints, inexact, slice_axis, static_take
+from ._stats import median
 
 __all__ = ["pad"]
 
@@ -137,18 +138,6 @@ def _ramp(a, axis, lo, hi, ends):
     return _join(sides[0], a, sides[1], axis)
 
 
-def _median(x, axis):
-    n = x.shape[axis]
-    s = _ferrax.sort([inexact(x)], axis, True, 1)[0]
-    lo, hi = (
-        slice_axis(s, axis, (n - 1) // 2, (n - 1) // 2 + 1),
-        slice_axis(s, axis, n // 2, n // 2 + 1),
-    )
-    mid = _ferrax.mul(_ferrax.add(lo, hi), 0.5)
-    has_nan = _ferrax.any(_ferrax.ne(s, s), axis, True)
-    return _ferrax.where(has_nan, _ferrax.full((), np.nan, s.dtype.name), mid)
-
-
 def _stat(a, axis, lo, hi, lengths, mode):
     n = a.shape[axis]
     sides = []
@@ -167,9 +156,10 @@ def _stat(a, axis, lo, hi, lengths, mode):
         elif mode == "minimum":
             value = _ferrax.amin(part, axis, True)
         else:
-            value = (
-                _ferrax.mean(inexact(part), axis, True) if mode == "mean" else _median(part, axis)
-            )
+            if mode == "mean":
+                value = _ferrax.mean(inexact(part), axis, True)
+            else:
+                value = median(part, axis=axis, keepdims=True)
             if a.dtype.kind in "iu":
                 value = _ferrax.round(value, 1)
             value = _ferrax.convert_element_type(value, a.dtype.name)

@@ -14,6 +14,8 @@ from .._util import as_array, dtype_name
 from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from ._common import norm_axes, norm_axis, zeros_of
 from ._dtypes import default_float, default_int
+from ._elementwise import _to_bool, isnan
+from ._sorting import flat_or_axis
 
 __all__ = [
     "all",
@@ -97,45 +99,39 @@ def _with_initial(combine, result, initial):
     return combine(result, _ferrax.convert_element_type(initial, result.dtype.name))
 
 
-def _isnan(a):
-    return _ferrax.ne(a, a)
-
-
 def _without_nan(a, fill):
     """``a`` with its NaNs replaced by ``fill`` (integer and bool arrays unchanged)."""
     a = as_array(a)
     if a.dtype.kind != "f":
         return a
-    return _ferrax.where(_isnan(a), _ferrax.full((), fill, a.dtype.name), a)
+    return _ferrax.where(isnan(a), _ferrax.full((), fill, a.dtype.name), a)
 
 
-def _sum(op, a, axis, dtype, out, keepdims, initial, where):
+def _reduce(op, fn, combine, identity, a, axis, dtype, out, keepdims, initial, where):
+    """A reduction with an identity (``sum``, ``prod``): ``fn`` over ``axis`` of ``a`` in
+    ``dtype``, the elements outside ``where`` counting as ``identity``, then ``initial``
+    joined by ``combine``."""
     _unsupported(op, out)
     a = _convert(as_array(a), dtype, op)
     axes = _axes(a, axis, op)
-    a = _masked(a, where, 0, op)
-    result = _ferrax.sum(a, axes, bool(keepdims))
-    return _convert(_with_initial(_ferrax.add, result, initial), dtype, op)
-
-
-def _prod(op, a, axis, dtype, out, keepdims, initial, where):
-    _unsupported(op, out)
-    a = _convert(as_array(a), dtype, op)
-    axes = _axes(a, axis, op)
-    a = _masked(a, where, 1, op)
-    result = _ferrax.prod(a, axes, bool(keepdims))
-    return _convert(_with_initial(_ferrax.mul, result, initial), dtype, op)
+    a = _masked(a, where, identity, op)
+    result = fn(a, axes, bool(keepdims))
+    return _convert(_with_initial(combine, result, initial), dtype, op)
 
 
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum over ``axis`` (all axes if None) of the elements where ``where`` holds; bools sum
     as the default integer. ``initial`` is added, cast to the result's dtype."""
-    return _sum("sum", a, axis, dtype, out, keepdims, initial, where)
+    return _reduce(
+        "sum", _ferrax.sum, _ferrax.add, 0, a, axis, dtype, out, keepdims, initial, where
+    )
 
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Product over ``axis`` (all axes if None) of the elements where ``where`` holds."""
-    return _prod("prod", a, axis, dtype, out, keepdims, initial, where)
+    return _reduce(
+        "prod", _ferrax.prod, _ferrax.mul, 1, a, axis, dtype, out, keepdims, initial, where
+    )
 
 
 def _mean(op, a, axis, dtype, out, keepdims, where):
@@ -180,8 +176,11 @@ def _extreme(fn, combine, op, a, axis, out, keepdims, initial, where):
             raise FerraxValueError(
                 f"{op}: zero-size array to reduction operation {op} which has no identity"
             )
-        shape = _ferrax.sum(_ferrax.full(tuple(a.shape), 0, "int32"), axes, keepdims).shape
-        return _ferrax.full(tuple(shape), initial, a.dtype.name)
+        if keepdims:
+            shape = tuple(1 if i in axes else d for i, d in enumerate(a.shape))
+        else:
+            shape = tuple(d for i, d in enumerate(a.shape) if i not in axes)
+        return _ferrax.full(shape, initial, a.dtype.name)
     return _with_initial(combine, fn(a, axes, keepdims), initial)
 
 
@@ -199,22 +198,17 @@ amax = max
 amin = min
 
 
-def _truth(a):
-    a = as_array(a)
-    return a if a.dtype.kind == "b" else _ferrax.ne(a, 0)
-
-
 def all(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether every element over ``axis`` (among those where ``where`` holds) is true."""
     _unsupported("all", out)
-    a = _masked(_truth(a), where, True, "all")
+    a = _masked(_to_bool(a), where, True, "all")
     return _ferrax.all(a, _axes(a, axis, "all"), bool(keepdims))
 
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):
     """Whether some element over ``axis`` (among those where ``where`` holds) is true."""
     _unsupported("any", out)
-    a = _masked(_truth(a), where, False, "any")
+    a = _masked(_to_bool(a), where, False, "any")
     return _ferrax.any(a, _axes(a, axis, "any"), bool(keepdims))
 
 
@@ -222,17 +216,15 @@ def _flat_arg(a, axis, keepdims, op):
     """``(a, axis, restore)``: a flattened ``a`` when ``axis`` is None, and a function that
     reshapes a keepdims result of the flat array back to ``a``'s rank."""
     ndim = a.ndim
-    if axis is not None:
-        return a, norm_axis(axis, ndim, op), lambda r: r
-    if not keepdims:
-        return _ferrax.reshape(a, (-1,)), 0, lambda r: r
-    return _ferrax.reshape(a, (-1,)), 0, lambda r: _ferrax.reshape(r, (1,) * ndim)
+    flat, flat_axis = flat_or_axis(a, axis, op)
+    if axis is None and keepdims:
+        return flat, flat_axis, lambda r: _ferrax.reshape(r, (1,) * ndim)
+    return flat, flat_axis, lambda r: r
 
 
 def _arg(fn, op, a, axis, out, keepdims):
     _unsupported(op, out)
-    a = as_array(a)
-    a, axis, restore = _flat_arg(a, axis, keepdims, op)
+    a, axis, restore = _flat_arg(as_array(a), axis, keepdims, op)
     if a.shape[axis] == 0:
         raise FerraxValueError(f"{op}: attempt to get {op} of an empty sequence")
     result = restore(fn(a, axis, bool(keepdims)))
@@ -252,11 +244,7 @@ def argmin(a, axis=None, out=None, keepdims=None):
 
 def _cumulative(fn, op, a, axis, dtype, out):
     _unsupported(op, out)
-    a = as_array(a)
-    if axis is None:
-        a = _ferrax.reshape(a, (-1,))
-        axis = 0
-    axis = norm_axis(axis, a.ndim, op)
+    a, axis = flat_or_axis(a, axis, op)
     if dtype is not None:
         a = _convert(a, dtype, op)
     elif a.dtype.kind == "b":
@@ -322,7 +310,7 @@ def ptp(a, axis=None, out=None, keepdims=False):
 
 def count_nonzero(a, axis=None, keepdims=False):
     """Number of nonzero (true) elements over ``axis``, as the default integer dtype."""
-    a = _truth(a)
+    a = _to_bool(a)
     total = _ferrax.sum(a, _axes(a, axis, "count_nonzero"), bool(keepdims))
     return _ferrax.convert_element_type(total, default_int())
 
@@ -332,19 +320,25 @@ def count_nonzero(a, axis=None, keepdims=False):
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Sum over ``axis`` treating NaNs as zero."""
-    return _sum("nansum", _without_nan(a, 0), axis, dtype, out, keepdims, initial, where)
+    a = _without_nan(a, 0)
+    return _reduce(
+        "nansum", _ferrax.sum, _ferrax.add, 0, a, axis, dtype, out, keepdims, initial, where
+    )
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Product over ``axis`` treating NaNs as one."""
-    return _prod("nanprod", _without_nan(a, 1), axis, dtype, out, keepdims, initial, where)
+    a = _without_nan(a, 1)
+    return _reduce(
+        "nanprod", _ferrax.prod, _ferrax.mul, 1, a, axis, dtype, out, keepdims, initial, where
+    )
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """Mean over ``axis`` of the non-NaN elements (NaN where there are none)."""
     a = as_array(a)
     if a.dtype.kind == "f":
-        keep = _ferrax.not_(_isnan(a))
+        keep = _ferrax.not_(isnan(a))
         where = keep if where is None else _ferrax.and_(keep, _mask(where, a, "nanmean"))
     return _mean("nanmean", a, axis, dtype, out, keepdims, where)
 
@@ -356,7 +350,7 @@ def _nan_extreme(fn, combine, op, fill, a, axis, out, keepdims, initial, where):
     result = _extreme(fn, combine, op, _without_nan(a, fill), axis, out, keepdims, initial, where)
     if initial is not None:
         return result
-    nan = _isnan(a)
+    nan = isnan(a)
     all_nan = _ferrax.all(nan, _axes(a, axis, op), bool(keepdims))
     return _ferrax.where(all_nan, _ferrax.full((), math.nan, a.dtype.name), result)
 
@@ -390,7 +384,7 @@ def _nan_arg(extreme, fill, op, a, axis, out, keepdims):
         raise FerraxValueError(f"{op}: attempt to get {op} of an empty sequence")
     best = extreme(_without_nan(a, fill), (axis,), True)
     first = _ferrax.argmax(_ferrax.eq(a, best), axis, bool(keepdims))
-    all_nan = _ferrax.all(_isnan(a), (axis,), bool(keepdims))
+    all_nan = _ferrax.all(isnan(a), (axis,), bool(keepdims))
     first = _ferrax.convert_element_type(first, default_int())
     return restore(_ferrax.where(all_nan, _ferrax.full((), -1, first.dtype.name), first))
 

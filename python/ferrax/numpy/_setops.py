@@ -18,6 +18,7 @@ from .._util import as_array, is_array
 from ..errors import FerraxValueError
 from ._common import compact, concrete, norm_axis, slice_axis, static_int
 from ._dtypes import default_int
+from ._elementwise import isnan
 from ._sorting import searchsorted
 
 __all__ = [
@@ -105,7 +106,7 @@ def _same(x, y, equal_nan):
     """Elementwise ``x == y``, NaN equal to NaN when ``equal_nan``."""
     eq = _ferrax.eq(x, y)
     if equal_nan and x.dtype.kind == "f":
-        eq = _ferrax.or_(eq, _ferrax.and_(_ferrax.ne(x, x), _ferrax.ne(y, y)))
+        eq = _ferrax.or_(eq, _ferrax.and_(isnan(x), isnan(y)))
     return eq
 
 
@@ -174,7 +175,12 @@ def unique(
         order, rows = _ferrax.iota(index, n), moved
     starts = _run_starts(rows, n, equal_nan)
     length = _length(starts, size, "unique")
-    (positions,), valid = compact([_ferrax.iota(index, n)], starts, 0, length)
+    # The run starts, moved to the front; counts need one more: where the next run starts.
+    extra = 1 if return_counts else 0
+    (bounds,), more = compact([_ferrax.iota(index, n)], starts, 0, length + extra)
+    positions, valid = bounds, more
+    if extra:
+        positions, valid = slice_axis(bounds, 0, 0, length), slice_axis(more, 0, 0, length)
     values = (
         take(rows, positions, 0, mode="clip") if n else _ferrax.full((length, m), 0, a.dtype.name)
     )
@@ -197,7 +203,6 @@ def unique(
         inverse = _ferrax.sort([order, rank], 0, True, 1)[1]
         extras.append(_ferrax.reshape(inverse, a.shape) if axis is None else inverse)
     if return_counts:
-        (bounds,), more = compact([_ferrax.iota(index, n)], starts, 0, length + 1)
         bounds = _ferrax.where(more, bounds, _ferrax.full((), n, index))
         extras.append(
             _ferrax.sub(slice_axis(bounds, 0, 1, length + 1), slice_axis(bounds, 0, 0, length))

@@ -7,10 +7,11 @@ import operator
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, dtype_name, int_tuple, is_array, shape_tuple
-from ..errors import AxisError, FerraxNotImplementedError, FerraxTypeError, FerraxValueError
+from .._util import as_array, dtype_name, int_tuple, is_array, norm_axis, shape_tuple
+from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from . import _padding, _rearrange, _setops
 from ._common import slice_axis
+from ._elementwise import _to_bool
 from ._padding import *
 from ._rearrange import *
 from ._setops import *
@@ -47,14 +48,6 @@ def _check_order(order, op):
         raise FerraxNotImplementedError(f"{op}: only C order is supported, got order={order!r}")
 
 
-def _axis(axis, ndim, op):
-    """``axis`` normalized into ``[0, ndim)``, or an AxisError."""
-    axis = operator.index(axis)
-    if not -ndim <= axis < ndim:
-        raise AxisError(f"{op}: axis {axis} is out of bounds for array of dimension {ndim}")
-    return axis % ndim
-
-
 def reshape(a, shape, order="C"):
     """``a`` with a new ``shape`` (one entry may be -1)."""
     _check_order(order, "reshape")
@@ -75,7 +68,7 @@ def transpose(a, axes=None):
 def swapaxes(a, axis1, axis2):
     """``a`` with ``axis1`` and ``axis2`` exchanged."""
     a = as_array(a)
-    i, j = _axis(axis1, a.ndim, "swapaxes"), _axis(axis2, a.ndim, "swapaxes")
+    i, j = norm_axis(axis1, a.ndim, "swapaxes"), norm_axis(axis2, a.ndim, "swapaxes")
     perm = list(range(a.ndim))
     perm[i], perm[j] = perm[j], perm[i]
     return _ferrax.transpose(a, perm)
@@ -84,8 +77,10 @@ def swapaxes(a, axis1, axis2):
 def moveaxis(a, source, destination):
     """``a`` with the axes ``source`` moved to positions ``destination``."""
     a = as_array(a)
-    src = [_axis(s, a.ndim, "moveaxis") for s in int_tuple(source, "moveaxis", "source")]
-    dst = [_axis(d, a.ndim, "moveaxis") for d in int_tuple(destination, "moveaxis", "destination")]
+    src = [norm_axis(s, a.ndim, "moveaxis") for s in int_tuple(source, "moveaxis", "source")]
+    dst = [
+        norm_axis(d, a.ndim, "moveaxis") for d in int_tuple(destination, "moveaxis", "destination")
+    ]
     if len(src) != len(dst):
         raise FerraxValueError("moveaxis: source and destination must have the same length")
     rest = [i for i in range(a.ndim) if i not in src]
@@ -150,7 +145,7 @@ def stack(arrays, axis=0, out=None, dtype=None):
     if len(shapes) != 1:
         shown = ", ".join(str(tuple(a.shape)) for a in arrays)
         raise FerraxValueError(f"stack: all input arrays must have the same shape, got {shown}")
-    axis = _axis(axis, arrays[0].ndim + 1, "stack")
+    axis = norm_axis(axis, arrays[0].ndim + 1, "stack")
     return concatenate([_ferrax.expand_dims(a, (axis,)) for a in arrays], axis, dtype)
 
 
@@ -163,12 +158,7 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
         raise FerraxValueError("where: either both or neither of x and y must be given")
     if size is not None or fill_value is not None:
         raise FerraxValueError("where: size and fill_value apply only to the one-argument form")
-    return _ferrax.where(_as_bool(condition), x, y)
-
-
-def _as_bool(condition):
-    condition = as_array(condition)
-    return condition if condition.dtype.kind == "b" else _ferrax.ne(condition, 0)
+    return _ferrax.where(_to_bool(condition), x, y)
 
 
 def clip(arr, /, min=None, max=None):
@@ -249,9 +239,9 @@ def piecewise(x, condlist, funclist, *args, **kw):
     Every function is evaluated on all of ``x``; the result has ``x``'s dtype."""
     x = as_array(x)
     if isinstance(condlist, (list, tuple)):
-        conds = [_as_bool(c) for c in condlist]
+        conds = [_to_bool(c) for c in condlist]
     else:
-        stacked = _as_bool(condlist)
+        stacked = _to_bool(condlist)
         conds = [stacked] if stacked.ndim == x.ndim else list(stacked)
     funcs = list(funclist)
     if len(funcs) not in (len(conds), len(conds) + 1):
@@ -287,7 +277,7 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     a = as_array(a)
     if a.ndim == 0:
         raise FerraxValueError("diff: the input must be at least 1-D, got a scalar")
-    axis = _axis(axis, a.ndim, "diff")
+    axis = norm_axis(axis, a.ndim, "diff")
     n = operator.index(n)
     if n < 0:
         raise FerraxValueError(f"diff: order n must be non-negative, got {n}")

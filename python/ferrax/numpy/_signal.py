@@ -5,11 +5,14 @@ import numpy as np
 
 from .. import _ferrax
 from .._control import scan
+from .._indexing import take
 from .._util import dtype_name
 from ..errors import FerraxValueError
-from ._common import pick, promote, slice_axis
+from ._common import promote, slice_axis
+from ._elementwise import isnan
 from ._logic import real_array
 from ._math_extra import floats
+from ._sorting import searchsorted
 
 __all__ = ["convolve", "correlate", "interp", "polyval"]
 
@@ -58,22 +61,16 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         )
         fp = _ferrax.concatenate([slice_axis(fp, 0, n - 1, n), fp, slice_axis(fp, 0, 0, 1)], 0)
     n = xp.shape[0]
-    # i = searchsorted(xp, x, side="right") clipped to [1, n - 1]: a count of xp <= x.
-    count = _ferrax.sum(_ferrax.le(xp, _ferrax.expand_dims(x, (x.ndim,))), -1, False)
-    hi = _ferrax.reshape(_ferrax.clamp(1, count, max(n - 1, 1)), (-1,))
-    both = _ferrax.concatenate([_ferrax.sub(hi, 1), hi], 0)
-    size, shape = hi.shape[0], tuple(x.shape)
-
-    def ends(table):
-        picked = pick(table, both)
-        return (
-            _ferrax.reshape(slice_axis(picked, 0, 0, size), shape),
-            _ferrax.reshape(slice_axis(picked, 0, size, 2 * size), shape),
-        )
-
-    (xp_lo, xp_hi), (fp_lo, fp_hi) = ends(xp), ends(fp)
+    # The segment [xp[hi - 1], xp[hi]] that holds x: a binary search, O(log n) per entry.
+    hi = _ferrax.clamp(1, searchsorted(xp, x, side="right"), max(n - 1, 1))
+    lo = _ferrax.sub(hi, 1)
+    xp_lo, xp_hi, fp_lo, fp_hi = (
+        take(table, i, mode="clip") for table in (xp, fp) for i in (lo, hi)
+    )
     dx = _ferrax.sub(xp_hi, xp_lo)
     flat = _ferrax.le(_ferrax.abs(dx), float(np.spacing(np.finfo(xp.dtype.name).eps)))
+    if n > 1:  # NumPy's NaN x gives NaN, also on a flat segment (fp[0] for a single point)
+        flat = _ferrax.and_(flat, _ferrax.not_(isnan(x)))
     slope = _ferrax.true_divide(_ferrax.sub(fp_hi, fp_lo), _ferrax.where(flat, 1, dx))
     line = _ferrax.add(fp_lo, _ferrax.mul(_ferrax.sub(x, xp_lo), slope))
     out = _ferrax.where(flat, fp_lo, line)

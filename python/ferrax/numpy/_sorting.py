@@ -13,12 +13,14 @@ from .._util import as_array, is_array
 from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from ._common import norm_axis
 from ._dtypes import default_int
+from ._elementwise import isnan
 
 __all__ = ["argpartition", "argsort", "lexsort", "partition", "searchsorted", "sort"]
 
 
-def _flat_or_axis(a, axis, op):
-    """``a`` (flattened when ``axis`` is None) and the normalized axis."""
+def flat_or_axis(a, axis, op):
+    """``(a, axis)``: ``a`` as an Array, flattened when ``axis`` is None (the axis is then 0),
+    else with ``axis`` normalized and checked under ``op``'s name."""
     a = as_array(a)
     if axis is None:
         return _ferrax.reshape(a, (-1,)), 0
@@ -37,7 +39,7 @@ def sort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False):
     ``descending``."""
     del kind
     _check_unsupported(order, "sort")
-    a, axis = _flat_or_axis(a, axis, "sort")
+    a, axis = flat_or_axis(a, axis, "sort")
     if a.ndim == 0:
         return a
     if descending:
@@ -50,7 +52,7 @@ def argsort(a, axis=-1, *, kind=None, order=None, stable=True, descending=False)
     their order when ``stable``, in both directions."""
     del kind
     _check_unsupported(order, "argsort")
-    a, axis = _flat_or_axis(a, axis, "argsort")
+    a, axis = flat_or_axis(a, axis, "argsort")
     if a.ndim == 0:
         return _ferrax.full((), 0, default_int())
     indices = _ferrax.broadcasted_iota(default_int(), a.shape, axis)
@@ -108,16 +110,12 @@ def argpartition(a, kth, axis=-1):
     return argsort(a, axis)
 
 
-def _isnan(x):
-    return _ferrax.ne(x, x)
-
-
 def _before(x, y, exact_float):
     """``x < y`` in the order of ``sort``: NaN after every number."""
     less = _ferrax.lt(x, y)
     if not exact_float:
         return less
-    return _ferrax.or_(less, _ferrax.and_(_isnan(y), _ferrax.not_(_isnan(x))))
+    return _ferrax.or_(less, _ferrax.and_(isnan(y), _ferrax.not_(isnan(x))))
 
 
 def _goes_right(entry, v, side, is_float):

@@ -13,10 +13,12 @@ import numpy as np
 
 from .. import _ferrax
 from .._indexing import take
-from .._util import as_array, dtype_name, is_array
+from .._util import as_array, is_array
 from ..errors import ConcretizationTypeError, FerraxIndexError, FerraxTypeError, FerraxValueError
 from ._common import compact, concrete_ints, maybe_concrete, norm_axis, slice_axis, static_take
 from ._dtypes import default_int
+from ._shape import _operands, atleast_1d, atleast_2d, atleast_3d, concatenate
+from ._sorting import flat_or_axis
 
 __all__ = [
     "append",
@@ -126,62 +128,26 @@ def dsplit(ary, indices_or_sections):
 
 
 # --- stacking ------------------------------------------------------------------------------
-def _arrays(tup, op):
-    if is_array(tup):
-        tup = list(tup)
-    arrays = [as_array(t) for t in tup]
-    if not arrays:
-        raise FerraxValueError(f"{op}: need at least one array to concatenate")
-    return arrays
-
-
-def _join(arrays, axis, dtype, op):
-    out = _ferrax.concatenate(arrays, axis)
-    name = dtype_name(dtype, op)
-    return out if name is None else _ferrax.convert_element_type(out, name)
-
-
-def _at_least(a, ndim, where):
-    """``a`` with size-1 axes added at positions ``where`` until it has ``ndim`` axes."""
-    while a.ndim < ndim:
-        a = _ferrax.expand_dims(a, (where(a.ndim),))
-    return a
-
-
 def hstack(tup, dtype=None):
     """The arrays joined along the second axis (the first for 1-D arrays, scalars as 1-D)."""
-    arrays = [_at_least(a, 1, lambda _: 0) for a in _arrays(tup, "hstack")]
-    return _join(arrays, 0 if arrays[0].ndim == 1 else 1, dtype, "hstack")
+    arrays = [atleast_1d(a) for a in _operands(tup, "hstack")]
+    return concatenate(arrays, 0 if arrays[0].ndim == 1 else 1, dtype)
 
 
 def vstack(tup, dtype=None):
     """The arrays, made at least 2-D (a 1-D array becomes a row), joined along the first axis."""
-    arrays = [_at_least(a, 2, lambda _: 0) for a in _arrays(tup, "vstack")]
-    return _join(arrays, 0, dtype, "vstack")
+    return concatenate([atleast_2d(a) for a in _operands(tup, "vstack")], 0, dtype)
 
 
 def dstack(tup, dtype=None):
     """The arrays, made at least 3-D as ``atleast_3d`` does, joined along the third axis."""
-    arrays = [_atleast_3d(a) for a in _arrays(tup, "dstack")]
-    return _join(arrays, 2, dtype, "dstack")
-
-
-def _atleast_3d(a):
-    if a.ndim == 0:
-        return _ferrax.reshape(a, (1, 1, 1))
-    if a.ndim == 1:
-        return _ferrax.reshape(a, (1, a.shape[0], 1))
-    return _at_least(a, 3, lambda ndim: ndim)
+    return concatenate([atleast_3d(a) for a in _operands(tup, "dstack")], 2, dtype)
 
 
 def column_stack(tup):
     """The arrays joined as columns: 1-D arrays (and scalars) become ``(n, 1)`` columns."""
-    arrays = []
-    for a in _arrays(tup, "column_stack"):
-        if a.ndim < 2:
-            a = _ferrax.reshape(a, (a.size, 1))
-        arrays.append(a)
-    return _join(arrays, 1, None, "column_stack")
+    arrays = _operands(tup, "column_stack")
+    return concatenate([_ferrax.reshape(a, (a.size, 1)) if a.ndim < 2 else a for a in arrays], 1)
 
 
 def append(arr, values, axis=None):
@@ -199,13 +165,6 @@ def append(arr, values, axis=None):
 
 
 # --- delete and insert ---------------------------------------------------------------------
-def _flat_axis(arr, axis, op):
-    a = as_array(arr)
-    if axis is None:
-        return _ferrax.reshape(a, (-1,)), 0
-    return a, norm_axis(axis, a.ndim, op)
-
-
 def _check_positions(positions, n, op, upper):
     bad = (positions < -n) | (positions > upper)
     if bad.any():
@@ -219,7 +178,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     """``arr`` without the entries ``obj`` (an int, a slice, integer indices or a boolean
     mask) along ``axis`` (flattened if None). Traced integer indices are accepted with
     ``assume_unique_indices=True``, which fixes the result's length."""
-    a, axis = _flat_axis(arr, axis, "delete")
+    a, axis = flat_or_axis(arr, axis, "delete")
     n = a.shape[axis]
     if isinstance(obj, slice):
         removed = np.arange(n)[obj]
@@ -295,7 +254,7 @@ def _insert_values(values, a, axis, scalar_index, n_indices, op):
 def insert(arr, obj, values, axis=None):
     """``arr`` with ``values`` inserted before the positions ``obj`` (an int, a slice or
     integer indices, static or traced) along ``axis`` (flattened if None)."""
-    a, axis = _flat_axis(arr, axis, "insert")
+    a, axis = flat_or_axis(arr, axis, "insert")
     n = a.shape[axis]
     if isinstance(obj, slice):
         obj = np.arange(n)[obj]
@@ -319,15 +278,17 @@ def insert(arr, obj, values, axis=None):
         return take(joined, _traced_order(as_array(obj), n, count), axis, mode="clip")
     positions = _check_positions(index.ravel().astype(np.int64), n, "insert", n)
     positions = np.broadcast_to(positions, (count,))
-    # Old entry i sorts at 2i + 1; a value inserted before position p at 2p, so that values
-    # come before the old entry they are inserted at, in their given order (stable sort).
-    keys = np.concatenate([2 * np.arange(n) + 1, 2 * positions])
-    return static_take(joined, np.argsort(keys, kind="stable"), axis)
+    # The values (entries n, n + 1, ... of ``joined``) go before the old entries at their
+    # positions, in their given order where positions repeat, as NumPy's insert puts them.
+    order = np.insert(np.arange(n), positions, np.arange(n, n + count))
+    return static_take(joined, order, axis)
 
 
 def _traced_order(obj, n, count):
-    """The gather order of ``insert`` for traced positions: the stable sort of the keys that
-    the static case sorts in NumPy, clipping positions into ``[0, n]`` as JAX does."""
+    """The gather order of ``insert`` for traced positions, clipped into ``[0, n]`` as JAX
+    does: old entry ``i`` sorts at ``2i + 1`` and a value inserted before position ``p`` at
+    ``2p``, so a stable sort puts the values before the old entry at their position, in
+    their given order."""
     pos = _ferrax.reshape(_ferrax.convert_element_type(obj, "int32"), (-1,))
     pos = _ferrax.where(_ferrax.lt(pos, 0), _ferrax.add(pos, n), pos)
     pos = _ferrax.broadcast_to(_ferrax.clamp(0, pos, n), (count,))

@@ -10,15 +10,11 @@ import math
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, dtype_name, is_array
-from ..errors import (
-    ConcretizationTypeError,
-    FerraxNotImplementedError,
-    FerraxTypeError,
-    FerraxValueError,
-)
+from .._util import as_array, dtype_name, int_tuple
+from ..errors import FerraxNotImplementedError, FerraxTypeError, FerraxValueError
 from . import _reductions as _red
-from ._common import inexact, move_to_end, norm_axes, pick, zeros_of
+from ._common import inexact, maybe_concrete, move_to_end, norm_axes, norm_axis, pick, zeros_of
+from ._elementwise import isnan
 from ._linalg import diagonal
 
 __all__ = [
@@ -45,10 +41,6 @@ def _no_out(op, out):
         raise FerraxNotImplementedError(f"{op}: the out argument is not supported")
 
 
-def _isnan(a):
-    return _ferrax.ne(a, a)
-
-
 def _float_of(a, dtype, op):
     """``a`` as floats: ``dtype`` if one is given (it must be a float), else ``a``'s float."""
     name = dtype_name(dtype, op)
@@ -73,14 +65,14 @@ def _variance(a, axis, dtype, out, ddof, keepdims, where, correction, op, skip_n
     keepdims = bool(keepdims)
     mask = None if where is None else _red._mask(where, a, op)
     if skip_nan:
-        keep = _ferrax.not_(_isnan(a))
+        keep = _ferrax.not_(isnan(a))
         mask = keep if mask is None else _ferrax.and_(mask, keep)
     if mask is None:
         n = math.prod(a.shape[ax] for ax in axes)
         centered = _ferrax.sub(a, _ferrax.true_divide(_ferrax.sum(a, axes, True), max(n, 1)))
         total = _ferrax.sum(_ferrax.mul(centered, centered), axes, keepdims)
         if n - ddof <= 0:
-            return _ferrax.add(_ferrax.mul(total, 0), math.nan)
+            return _ferrax.full(tuple(total.shape), math.nan, total.dtype.name)
         return _ferrax.true_divide(total, n - ddof)
     zero = zeros_of(a)
     count = _ferrax.sum(_ferrax.convert_element_type(mask, a.dtype.name), axes, True)
@@ -125,11 +117,8 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=Non
 
 def _check_q(q, scale, op):
     """Refuses concrete quantiles outside ``[0, scale]``; traced ones cannot be checked."""
-    try:
-        values = np.asarray(q, dtype=np.float64)
-    except ConcretizationTypeError:
-        return
-    if np.any((values < 0) | (values > scale)):
+    values = maybe_concrete(q)
+    if values is not None and np.any((values < 0) | (values > scale)):
         raise FerraxValueError(f"{op}: q must be in the range [0, {scale}], got {q!r}")
 
 
@@ -156,13 +145,16 @@ def _interpolate(s, pos, method):
     )
 
 
-def _quantile(a, q, axis, method, keepdims, skip_nan, op, scale=1):
+def _quantile(op, a, q, axis, out, method, keepdims, skip_nan, scale=1):
+    """The quantiles ``q`` (in ``[0, scale]``) of ``a`` over ``axis``; the body of
+    ``quantile``, ``percentile``, ``median`` and their NaN-skipping variants."""
+    _no_out(op, out)
     if method not in _QUANTILE_METHODS:
         raise FerraxValueError(
             f"{op}: method={method!r} is not recognized; use one of {_QUANTILE_METHODS}"
         )
     a = inexact(as_array(a))
-    q = as_array(q) if is_array(q) else _ferrax.asarray(q)
+    q = as_array(q)
     if q.ndim > 1:
         raise FerraxValueError(f"{op}: q must be a scalar or 1-D, got shape {tuple(q.shape)}")
     _check_q(q, scale, op)
@@ -176,7 +168,7 @@ def _quantile(a, q, axis, method, keepdims, skip_nan, op, scale=1):
     x = _ferrax.reshape(move_to_end(a, axes), (*rest, n))
     s = _ferrax.sort([x], x.ndim - 1, True, 1)[0]  # NaNs sort last
     qs = _ferrax.reshape(_ferrax.convert_element_type(q, a.dtype.name), (-1,))
-    nan = _isnan(x)
+    nan = isnan(x)
     if skip_nan:
         count = _ferrax.sum(_ferrax.convert_element_type(_ferrax.not_(nan), a.dtype.name), -1, True)
     else:
@@ -210,8 +202,7 @@ def quantile(
     a slice holding a NaN gives NaN. ``q`` may be traced.
     """
     del overwrite_input
-    _no_out("quantile", out)
-    return _quantile(a, q, axis, interpolation or method, keepdims, False, "quantile")
+    return _quantile("quantile", a, q, axis, out, interpolation or method, keepdims, False)
 
 
 def nanquantile(
@@ -227,8 +218,7 @@ def nanquantile(
 ):
     """``quantile`` ignoring NaNs (NaN for slices that hold nothing else)."""
     del overwrite_input
-    _no_out("nanquantile", out)
-    return _quantile(a, q, axis, interpolation or method, keepdims, True, "nanquantile")
+    return _quantile("nanquantile", a, q, axis, out, interpolation or method, keepdims, True)
 
 
 def percentile(
@@ -244,9 +234,7 @@ def percentile(
 ):
     """The ``q``-th percentiles (``q`` in ``[0, 100]``): ``quantile(a, q / 100)``."""
     del overwrite_input
-    _no_out("percentile", out)
-    method = interpolation or method
-    return _quantile(a, q, axis, method, keepdims, False, "percentile", 100)
+    return _quantile("percentile", a, q, axis, out, interpolation or method, keepdims, False, 100)
 
 
 def nanpercentile(
@@ -262,23 +250,19 @@ def nanpercentile(
 ):
     """``percentile`` ignoring NaNs."""
     del overwrite_input
-    _no_out("nanpercentile", out)
-    method = interpolation or method
-    return _quantile(a, q, axis, method, keepdims, True, "nanpercentile", 100)
+    return _quantile("nanpercentile", a, q, axis, out, interpolation or method, keepdims, True, 100)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """Median over ``axis`` (the mean of the two middle values for even counts)."""
     del overwrite_input
-    _no_out("median", out)
-    return _quantile(a, 0.5, axis, "midpoint", keepdims, False, "median")
+    return _quantile("median", a, 0.5, axis, out, "midpoint", keepdims, False)
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """Median over ``axis`` ignoring NaNs."""
     del overwrite_input
-    _no_out("nanmedian", out)
-    return _quantile(a, 0.5, axis, "midpoint", keepdims, True, "nanmedian")
+    return _quantile("nanmedian", a, 0.5, axis, out, "midpoint", keepdims, True)
 
 
 def _weights_like(w, a, axis, axes):
@@ -291,7 +275,7 @@ def _weights_like(w, a, axis, axes):
             f"average: axis must be given when the shapes of a {tuple(a.shape)} and weights "
             f"{tuple(w.shape)} differ"
         )
-    order = [ax % a.ndim for ax in ((axis,) if isinstance(axis, int) else axis)]
+    order = [norm_axis(ax, a.ndim, "average") for ax in int_tuple(axis, "average", "axis")]
     along = tuple(a.shape[ax] for ax in order)
     if tuple(w.shape) != along:
         raise FerraxValueError(

@@ -5,8 +5,11 @@ differentiable through the decompositions' JVP rules."""
 import numpy as np
 
 from .. import _ferrax
-from .._util import as_array, repeated_product
-from ..errors import FerraxNotImplementedError, FerraxValueError
+from .._util import as_array, int_tuple, norm_axis, repeated_product
+from ..errors import AxisError, FerraxNotImplementedError, FerraxValueError
+from ._creation import eye
+from ._linalg import diagonal
+from ._shape import swapaxes
 
 __all__ = [
     "cholesky",
@@ -44,9 +47,7 @@ def _square(a, op):
 
 
 def _mt(x):
-    perm = list(range(x.ndim))
-    perm[-1], perm[-2] = perm[-2], perm[-1]
-    return _ferrax.transpose(x, perm)
+    return swapaxes(x, -1, -2)
 
 
 def cholesky(a, *, upper=False, symmetrize_input=True):
@@ -55,7 +56,7 @@ def cholesky(a, *, upper=False, symmetrize_input=True):
     a = _square(a, "cholesky")
     if symmetrize_input:
         a = _ferrax.mul(_ferrax.add(a, _mt(a)), 0.5)
-    (low,) = _ferrax.decompose("cholesky", a)
+    (low,) = _ferrax.cholesky(a)
     return _mt(low) if upper else low
 
 
@@ -66,7 +67,7 @@ def qr(a, mode="reduced"):
         raise FerraxNotImplementedError("linalg.qr: mode='complete' for tall matrices")
     if mode not in ("reduced", "complete", "r"):
         raise FerraxValueError(f"linalg.qr: unknown mode {mode!r}")
-    q, r = _ferrax.decompose("qr", a)
+    q, r = _ferrax.qr(a)
     return r if mode == "r" else (q, r)
 
 
@@ -77,7 +78,7 @@ def eigh(a, UPLO=None, symmetrize_input=True):
         a = _ferrax.mul(_ferrax.add(a, _mt(a)), 0.5)
     elif UPLO == "U":
         a = _mt(a)
-    w, v = _ferrax.decompose("eigh", a)
+    w, v = _ferrax.eigh(a)
     return w, v
 
 
@@ -95,7 +96,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         raise FerraxNotImplementedError(
             "linalg.svd: full_matrices=True for non-square matrices; pass full_matrices=False"
         )
-    u, s, vh = _ferrax.decompose("svd", a)
+    u, s, vh = _ferrax.svd(a)
     return (u, s, vh) if compute_uv else s
 
 
@@ -136,33 +137,29 @@ def solve(a, b):
         b, batch + b.shape[-2:], tuple(range(len(batch) - b.ndim + 2, len(batch) + 2))
     )
     b = _ferrax.convert_element_type(b, a.dtype.name)
-    lu, perm = _ferrax.decompose("lu", a)
+    lu, perm = _ferrax.lu(a)
     x = _lu_solve(lu, perm, b)
     return _ferrax.reshape(x, x.shape[:-1]) if vector else x
 
 
 def _eye_like(a):
-    n = a.shape[-1]
-    rows = _ferrax.broadcasted_iota("int32", (n, n), 0)
-    cols = _ferrax.broadcasted_iota("int32", (n, n), 1)
-    eye = _ferrax.convert_element_type(_ferrax.eq(rows, cols), a.dtype.name)
-    return _ferrax.broadcast_in_dim(eye, a.shape, (a.ndim - 2, a.ndim - 1))
+    """Identity matrices of ``a``'s shape and dtype."""
+    return _ferrax.broadcast_in_dim(
+        eye(a.shape[-1], dtype=a.dtype.name), a.shape, (a.ndim - 2, a.ndim - 1)
+    )
 
 
 def inv(a):
     """The inverse of square matrices."""
     a = _square(a, "inv")
-    lu, perm = _ferrax.decompose("lu", a)
+    lu, perm = _ferrax.lu(a)
     return _lu_solve(lu, perm, _eye_like(a))
 
 
 def _lu_parts(a):
-    lu, perm = _ferrax.decompose("lu", a)
+    lu, perm = _ferrax.lu(a)
     n = a.shape[-1]
-    eye = _ferrax.eq(
-        _ferrax.broadcasted_iota("int32", (n, n), 0), _ferrax.broadcasted_iota("int32", (n, n), 1)
-    )
-    diag = _ferrax.sum(_ferrax.select_n(eye, _ferrax.full((), 0, a.dtype.name), lu), -1)
+    diag = diagonal(lu, 0, -2, -1)
     # The permutation's parity: the number of inversions, perm[i] > perm[j] for i < j.
     pi = _ferrax.broadcast_in_dim(perm, perm.shape + (n,), tuple(range(perm.ndim)))
     pj = _ferrax.broadcast_in_dim(
@@ -232,8 +229,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
         if ord is None:
             return _ferrax.sqrt(_ferrax.sum(_ferrax.mul(x, x), None, keepdims))
         axis = tuple(range(x.ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(a % x.ndim for a in axes)
+    axes = tuple(
+        norm_axis(a, x.ndim, "linalg.norm") for a in int_tuple(axis, "linalg.norm", "axes")
+    )
+    if len(set(axes)) != len(axes):
+        raise AxisError(f"linalg.norm: repeated axis in {axis!r}")
     absx = _ferrax.abs(x)
     if len(axes) == 1:
         if ord is None or ord == 2:

@@ -255,6 +255,17 @@ pub fn promote(types: &[WeakDType]) -> Option<WeakDType> {
     })
 }
 
+/// `jnp.promote_types`: the join of two dtypes on JAX's lattice, not canonicalized. A weak
+/// operand stands for a Python type (`int`, `float`), whose dtype is the 64-bit one, and a
+/// weak join is that 64-bit dtype.
+pub fn join_dtypes(a: WeakDType, b: WeakDType) -> DType {
+    match join(Node::of(a.dtype, a.weak), Node::of(b.dtype, b.weak)) {
+        Node::WeakInt => DType::I64,
+        Node::WeakFloat => DType::F64,
+        node => node_dtype(node),
+    }
+}
+
 fn node_dtype(node: Node) -> DType {
     match node {
         Node::Bool => DType::Bool,
@@ -286,6 +297,16 @@ mod tests {
     }
     fn w(dtype: DType) -> WeakDType {
         WeakDType { dtype, weak: true }
+    }
+
+    #[test]
+    fn promote_types_joins_without_canonicalizing() {
+        assert_eq!(join_dtypes(s(DType::U32), s(DType::I32)), DType::I64);
+        assert_eq!(join_dtypes(s(DType::I64), s(DType::I32)), DType::I64);
+        assert_eq!(join_dtypes(w(DType::I64), w(DType::F64)), DType::F64);
+        assert_eq!(join_dtypes(s(DType::Bool), w(DType::I64)), DType::I64);
+        assert_eq!(join_dtypes(s(DType::U32), w(DType::I64)), DType::U32);
+        assert_eq!(join_dtypes(s(DType::F32), w(DType::F64)), DType::F32);
     }
 
     #[test]

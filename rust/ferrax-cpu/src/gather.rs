@@ -1,9 +1,13 @@
 //! Kernels of `gather` and `scatter`: slices of the operand addressed by integer index tuples.
 
+use std::borrow::Cow;
+
 use ferrax_core::data::HostData;
 use ferrax_core::prim::ScatterOp;
 use ferrax_core::shape::size;
 use ferrax_core::{map_data, type_err, Aval, Result};
+
+use crate::elem::Num;
 
 /// Where the index tuples point: the flat offset of each tuple's slice (`None` when out of
 /// bounds) and the offsets of the slice's elements relative to it.
@@ -12,11 +16,12 @@ struct Plan {
     within: Vec<usize>,
 }
 
-fn indices(idx: &HostData) -> Result<Vec<i64>> {
+/// The index data as i64 (borrowed when it already is).
+fn indices(idx: &HostData) -> Result<Cow<'_, [i64]>> {
     Ok(match idx {
-        HostData::I32(v) => v.iter().map(|&i| i64::from(i)).collect(),
-        HostData::U32(v) => v.iter().map(|&i| i64::from(i)).collect(),
-        HostData::I64(v) => v.clone(),
+        HostData::I32(v) => Cow::Owned(v.iter().map(|&i| i64::from(i)).collect()),
+        HostData::U32(v) => Cow::Owned(v.iter().map(|&i| i64::from(i)).collect()),
+        HostData::I64(v) => Cow::Borrowed(v.as_slice()),
         other => return Err(type_err!("gather: indices of dtype {}", other.dtype())),
     })
 }
@@ -85,82 +90,34 @@ fn take<T: Copy + Default>(v: &[T], p: &Plan) -> Vec<T> {
     out
 }
 
-trait Combine: Copy + PartialOrd {
-    fn add(self, o: Self) -> Self;
-    fn mul(self, o: Self) -> Self;
-}
-
-macro_rules! combine_num {
-    ($($t:ty),*) => {$(
-        impl Combine for $t {
-            fn add(self, o: Self) -> Self { self.wrapping_add(o) }
-            fn mul(self, o: Self) -> Self { self.wrapping_mul(o) }
-        }
-    )*};
-}
-combine_num!(i32, u32, i64);
-
-impl Combine for f32 {
-    fn add(self, o: Self) -> Self {
-        self + o
-    }
-    fn mul(self, o: Self) -> Self {
-        self * o
-    }
-}
-
-impl Combine for f64 {
-    fn add(self, o: Self) -> Self {
-        self + o
-    }
-    fn mul(self, o: Self) -> Self {
-        self * o
-    }
-}
-
-impl Combine for bool {
-    fn add(self, o: Self) -> Self {
-        self | o
-    }
-    fn mul(self, o: Self) -> Self {
-        self & o
-    }
-}
-
-/// Whether `x` is NaN (the only value not ordered with itself).
-fn unordered<T: PartialOrd>(x: T) -> bool {
-    x.partial_cmp(&x).is_none()
-}
-
-fn combine<T: Combine>(op: ScatterOp, a: T, b: T) -> T {
+/// How an update combines with a numeric element (NaN propagates through min and max).
+#[inline(always)]
+fn combine<T: Num>(op: ScatterOp, a: T, b: T) -> T {
     match op {
         ScatterOp::Set => b,
         ScatterOp::Add => a.add(b),
         ScatterOp::Mul => a.mul(b),
-        // NaN propagates, as in `max`/`min`.
-        ScatterOp::Min => {
-            if b < a || unordered(b) {
-                b
-            } else {
-                a
-            }
-        }
-        ScatterOp::Max => {
-            if b > a || unordered(b) {
-                b
-            } else {
-                a
-            }
-        }
+        ScatterOp::Min => a.min_nan(b),
+        ScatterOp::Max => a.max_nan(b),
     }
 }
 
-fn scatter_into<T: Combine>(out: &mut [T], u: &[T], p: &Plan, op: ScatterOp) {
+/// How an update combines with a boolean element (sums and maxima are `or`, products and
+/// minima `and`).
+fn combine_bool(op: ScatterOp, a: bool, b: bool) -> bool {
+    match op {
+        ScatterOp::Set => b,
+        ScatterOp::Add | ScatterOp::Max => a | b,
+        ScatterOp::Mul | ScatterOp::Min => a & b,
+    }
+}
+
+fn scatter_into<T: Copy>(out: &mut [T], u: &[T], p: &Plan, f: impl Fn(T, T) -> T) {
     for (t, base) in p.bases.iter().enumerate() {
         if let Some(b) = base {
             let row = &u[t * p.within.len()..(t + 1) * p.within.len()];
             for (&w, &val) in p.within.iter().zip(row) {
-                out[b + w] = combine(op, out[b + w], val);
+                out[b + w] = f(out[b + w], val);
             }
         }
     }
@@ -181,7 +138,12 @@ pub fn scatter(
     macro_rules! run {
         ($($var:ident),*) => {
             match (&mut out, updates) {
-                $((HostData::$var(o), HostData::$var(u)) => scatter_into(o, u, &p, op),)*
+                (HostData::Bool(o), HostData::Bool(u)) => {
+                    scatter_into(o, u, &p, |a, b| combine_bool(op, a, b))
+                }
+                $((HostData::$var(o), HostData::$var(u)) => {
+                    scatter_into(o, u, &p, |a, b| combine(op, a, b))
+                })*
                 (o, u) => {
                     return Err(type_err!(
                         "scatter: updates of dtype {} for an operand of dtype {}",
@@ -192,6 +154,6 @@ pub fn scatter(
             }
         };
     }
-    run!(Bool, I32, U32, I64, F32, F64);
+    run!(I32, U32, I64, F32, F64);
     Ok(out)
 }

@@ -138,9 +138,13 @@ impl Backend for CpuBackend {
                 &p.axes,
                 p.op,
             )?),
-            Prim::Call(_) | Prim::Cond(_) | Prim::While(_) | Prim::Scan(_) => Err(Error::Backend(
-                format!("{prim}: control flow runs in the core, not as a kernel"),
-            )),
+            Prim::Call(_)
+            | Prim::CustomCall(_)
+            | Prim::Cond(_)
+            | Prim::While(_)
+            | Prim::Scan(_) => Err(Error::Backend(format!(
+                "{prim}: control flow runs in the core, not as a kernel"
+            ))),
             Prim::CustomVjpLinear(_) => Err(Error::NotImplemented {
                 prim: "custom_vjp".into(),
                 rule: "jvp (forward-mode differentiation of a custom_vjp function; use \

@@ -11,7 +11,8 @@ use ferrax_core::{Error, Value};
 use pyo3::exceptions::{PyBufferError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyEllipsis, PyInt, PyNone, PySlice, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyEllipsis, PyInt, PyList, PyNone, PySlice, PyTuple};
 
 use crate::convert::{parse_dtype, scalar_to_py, to_value};
 use crate::errors::{to_pyerr, IntoPy};
@@ -92,15 +93,18 @@ impl Array {
     }
 }
 
-/// Parses a Python index into basic-indexing items.
-fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
+/// Parses a Python index into basic-indexing items, or `None` when it uses integer arrays,
+/// lists, boolean masks or traced scalars (NumPy's advanced indexing, handled in
+/// `ferrax/_indexing.py`).
+fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Option<Vec<IndexItem>>> {
     let py = idx.py();
-    let one = |it: &Bound<'_, PyAny>| -> PyResult<IndexItem> {
+    // `Ok(None)`: an advanced index.
+    let one = |it: &Bound<'_, PyAny>| -> PyResult<Option<IndexItem>> {
         if it.is_instance_of::<PyNone>() {
-            return Ok(IndexItem::NewAxis);
+            return Ok(Some(IndexItem::NewAxis));
         }
         if it.is_instance_of::<PyEllipsis>() {
-            return Ok(IndexItem::Ellipsis);
+            return Ok(Some(IndexItem::Ellipsis));
         }
         if let Ok(s) = it.cast::<PySlice>() {
             let part = |name: &str| -> PyResult<Option<i64>> {
@@ -111,81 +115,65 @@ fn parse_index(idx: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
                     v.call_method0("__index__")?.extract().map(Some)
                 }
             };
-            return Ok(IndexItem::Slice(
+            return Ok(Some(IndexItem::Slice(
                 part("start")?,
                 part("stop")?,
                 part("step")?,
-            ));
+            )));
         }
-        if it.is_instance_of::<PyInt>() && !it.is_instance_of::<pyo3::types::PyBool>() {
-            return Ok(IndexItem::Int(it.extract()?));
+        // A Python bool is a 0-d mask, as in NumPy (checked before int, its base class).
+        if it.is_instance_of::<PyBool>() || it.is_instance_of::<PyList>() {
+            return Ok(None);
+        }
+        if it.is_instance_of::<PyInt>() {
+            return Ok(Some(IndexItem::Int(it.extract()?)));
         }
         if let Ok(a) = it.cast::<Array>() {
             let v = &a.get().value;
-            if v.aval().ndim() == 0 && v.dtype().is_int() {
-                if let Some(s) = v.as_concrete().and_then(|c| c.data().ok()?.get(0)) {
-                    return Ok(IndexItem::Int(s.as_i64()));
-                }
+            if v.aval().ndim() > 0 || v.dtype() == ferrax_core::DType::Bool {
+                return Ok(None);
+            }
+            if v.dtype().is_int() {
+                // A concrete integer scalar is a basic index; a traced one becomes a gather.
+                return Ok(v
+                    .as_concrete()
+                    .and_then(|c| c.data().ok()?.get(0))
+                    .map(|s| IndexItem::Int(s.as_i64())));
+            }
+        } else if it.hasattr("shape")? && it.hasattr("dtype")? {
+            // NumPy arrays and scalars: arrays and booleans index as arrays.
+            let ndim: usize = it.getattr("ndim")?.extract().unwrap_or(0);
+            let kind: String = it.getattr("dtype")?.getattr("kind")?.extract()?;
+            if ndim > 0 || kind == "b" {
+                return Ok(None);
             }
         }
-        if it.hasattr("__index__")? {
-            if let Ok(i) = it
-                .call_method0("__index__")
-                .and_then(|i| i.extract::<i64>())
-            {
-                return Ok(IndexItem::Int(i));
-            }
+        if let Ok(i) = it
+            .call_method0("__index__")
+            .and_then(|i| i.extract::<i64>())
+        {
+            return Ok(Some(IndexItem::Int(i)));
         }
         let kind = it.get_type().name()?.to_string();
-        if it.hasattr("shape")? || it.is_instance_of::<pyo3::types::PyList>() {
-            return Err(to_pyerr(
-                py,
-                Error::NotImplemented {
-                    prim: "getitem".into(),
-                    rule: format!("integer-array and boolean-mask indexing ({kind} index)"),
-                },
-            ));
-        }
         Err(to_pyerr(py, bad_index(&kind)))
     };
     match idx.cast::<PyTuple>() {
         Ok(t) => t.iter().map(|it| one(&it)).collect(),
-        Err(_) => Ok(vec![one(idx)?]),
+        Err(_) => Ok(one(idx)?.map(|item| vec![item])),
     }
 }
 
-/// Whether an index uses integer arrays, lists or boolean masks (NumPy's advanced indexing,
-/// handled in `ferrax/_indexing.py`).
-fn is_advanced_index(idx: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let advanced = |it: &Bound<'_, PyAny>| -> PyResult<bool> {
-        if it.is_instance_of::<pyo3::types::PyList>() {
-            return Ok(true);
-        }
-        if let Ok(a) = it.cast::<Array>() {
-            let v = &a.get().value;
-            // Traced scalar indices become gathers too.
-            return Ok(v.aval().ndim() > 0
-                || v.dtype() == ferrax_core::DType::Bool
-                || v.as_concrete().is_none());
-        }
-        if it.is_instance_of::<PyInt>() || !it.hasattr("shape")? || !it.hasattr("dtype")? {
-            return Ok(false);
-        }
-        let ndim: usize = it.getattr("ndim")?.extract().unwrap_or(0);
-        let kind: String = it.getattr("dtype")?.getattr("kind")?.extract()?;
-        Ok(ndim > 0 || kind == "b")
-    };
-    match idx.cast::<PyTuple>() {
-        Ok(t) => {
-            for it in t.iter() {
-                if advanced(&it)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        }
-        Err(_) => advanced(idx),
-    }
+/// `ferrax._indexing.<name>`, looked up once.
+fn indexing_attr<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<&'py Bound<'py, PyAny>> {
+    Ok(cell
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("ferrax._indexing")?.getattr(name)?.unbind())
+        })?
+        .bind(py))
 }
 
 /// Optional axis argument: None, an int or a sequence of ints.
@@ -290,10 +278,24 @@ impl Array {
         PyTuple::new(py, self.value.shape())
     }
 
+    /// The NumPy dtype object (made once per dtype: attribute reads are frequent).
     #[getter]
     fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("numpy")?
-            .call_method1("dtype", (self.value.dtype().name(),))
+        use ferrax_core::DType;
+        static DTYPES: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+        let all = DTYPES.get_or_try_init(py, || {
+            let np = py.import("numpy")?;
+            DType::ALL
+                .iter()
+                .map(|d| Ok(np.call_method1("dtype", (d.name(),))?.unbind()))
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        let dtype = self.value.dtype();
+        let i = DType::ALL
+            .iter()
+            .position(|d| *d == dtype)
+            .unwrap_or_default();
+        Ok(all[i].bind(py).clone())
     }
 
     #[getter]
@@ -482,13 +484,11 @@ impl Array {
         slf: &Bound<'py, Self>,
         idx: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        static ADVANCED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let py = slf.py();
-        if is_advanced_index(idx)? {
-            return py
-                .import("ferrax._indexing")?
-                .call_method1("getitem", (slf, idx));
-        }
-        let items = parse_index(idx)?;
+        let Some(items) = parse_index(idx)? else {
+            return indexing_attr(py, &ADVANCED, "getitem")?.call1((slf, idx));
+        };
         let out = Array::new(getitem(&slf.get().value, &items).py_err(py)?);
         Ok(Bound::new(py, out)?.into_any())
     }
@@ -496,10 +496,8 @@ impl Array {
     /// Functional updates: `x.at[idx].set(v)`, `.add`, `.multiply`, `.min`, `.max`, `.get`.
     #[getter]
     fn at<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("ferrax._indexing")?
-            .getattr("_IndexUpdateHelper")?
-            .call1((slf,))
+        static HELPER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        indexing_attr(slf.py(), &HELPER, "_IndexUpdateHelper")?.call1((slf,))
     }
 
     fn __float__(&self, py: Python<'_>) -> PyResult<f64> {

@@ -186,6 +186,7 @@ pub fn custom_jvp_call<'py>(
     args: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     let vals = values(args)?;
+    let kept = rule.clone().unbind();
     let outs = transform::custom_jvp_call(
         &vals,
         |ins| call_flat(fun, ins),
@@ -195,9 +196,25 @@ pub fn custom_jvp_call<'py>(
                 .map_err(Failure::Py)?;
             pair(&out, "a custom_jvp rule").map_err(Failure::Py)
         },
+        move || {
+            std::sync::Arc::new(move |p: Vec<Value>, t: Vec<Value>| {
+                Python::attach(|py| {
+                    let out = kept.bind(py).call1((arrays(py, p)?, arrays(py, t)?))?;
+                    pair(&out, "a custom_jvp rule")
+                })
+                .map_err(|e| raised(e, "custom_jvp rule"))
+            })
+        },
     )
     .map_err(|e| e.into_pyerr(py))?;
     arrays(py, outs)
+}
+
+/// A Python exception from a user function kept in a staged program, as a core error (its
+/// message kept).
+fn raised(e: PyErr, what: &str) -> Error {
+    let msg = Python::attach(|py| e.value(py).to_string());
+    Error::Backend(format!("{what} raised: {msg}"))
 }
 
 /// `custom_vjp_call(fun, fwd, bwd, args)`: `fun(*args)` differentiated in reverse mode by
@@ -211,6 +228,7 @@ pub fn custom_vjp_call<'py>(
     args: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     let vals = values(args)?;
+    let kept_fwd = fwd.clone().unbind();
     let bwd_fn: Py<PyAny> = bwd.clone().unbind();
     let backward: std::sync::Arc<transform::BackwardFn> =
         std::sync::Arc::new(move |res: &[Value], cts: &[Value]| {
@@ -236,6 +254,15 @@ pub fn custom_vjp_call<'py>(
             pair(&out, "a custom_vjp forward function").map_err(Failure::Py)
         },
         backward,
+        move || {
+            std::sync::Arc::new(move |p: Vec<Value>| {
+                Python::attach(|py| {
+                    let out = kept_fwd.bind(py).call1((arrays(py, p)?,))?;
+                    pair(&out, "a custom_vjp forward function")
+                })
+                .map_err(|e| raised(e, "custom_vjp forward function"))
+            })
+        },
     )
     .map_err(|e| e.into_pyerr(py))?;
     arrays(py, outs)

@@ -90,7 +90,7 @@ pub(crate) fn elementwise_shape(name: &str, inputs: &[&Aval]) -> Result<Shape> {
     Ok(out.cloned().unwrap_or_default())
 }
 
-fn same_dtype(name: &str, inputs: &[&Aval]) -> Result<DType> {
+pub(crate) fn same_dtype(name: &str, inputs: &[&Aval]) -> Result<DType> {
     let first = inputs[0].dtype;
     if let Some(other) = inputs.iter().find(|a| a.dtype != first) {
         return Err(type_err!(

@@ -2,11 +2,11 @@
 
 use super::ad::{add_tangents, fit, mul};
 use super::batching::{elementwise, BatchResult};
+use super::binary::{elementwise_shape, same_dtype};
 use super::{expect_arity, JvpResult, Primitive};
 use crate::aval::Aval;
 use crate::dtype::Kind;
 use crate::error::Result;
-use crate::shape::fmt_shape;
 use crate::trace::bind1;
 use crate::type_err;
 use crate::value::Value;
@@ -25,26 +25,12 @@ impl Primitive for Fma {
 
     fn abstract_eval(&self, inputs: &[&Aval]) -> Result<Vec<Aval>> {
         expect_arity(self.name(), inputs, 3)?;
-        let dtype = inputs[0].dtype;
-        if dtype.kind() != Kind::Float || inputs.iter().any(|a| a.dtype != dtype) {
-            let names: Vec<&str> = inputs.iter().map(|a| a.dtype.name()).collect();
-            return Err(type_err!(
-                "fma requires operands of one float dtype, got {}",
-                names.join(", ")
-            ));
+        let dtype = same_dtype(self.name(), inputs)?;
+        if dtype.kind() != Kind::Float {
+            return Err(type_err!("fma requires float operands, got {dtype}"));
         }
-        let mut out = inputs[0].clone();
-        for a in inputs.iter().filter(|a| !a.shape.is_empty()) {
-            if out.shape.is_empty() {
-                out = (*a).clone();
-            } else if out.shape != a.shape {
-                return Err(type_err!(
-                    "fma requires operands of one shape (or scalars), got {} and {}",
-                    fmt_shape(&out.shape),
-                    fmt_shape(&a.shape)
-                ));
-            }
-        }
+        let shape = elementwise_shape(self.name(), inputs)?;
+        let mut out = Aval::new(shape, dtype);
         out.weak = inputs.iter().all(|a| a.weak);
         Ok(vec![out])
     }

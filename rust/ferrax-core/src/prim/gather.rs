@@ -8,9 +8,10 @@
 
 use super::ad::{differentiable, zeros};
 use super::batching::{at_front, move_axis, BatchResult};
-use super::{expect_arity, tuple, JvpResult, LinArg, Primitive, SelectN};
+use super::{expect_arity, tuple, BinaryOp, JvpResult, LinArg, Primitive, SelectN};
 use crate::aval::Aval;
 use crate::data::Scalar;
+use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::lax;
 use crate::shape::fmt_shape;
@@ -133,19 +134,41 @@ pub fn scatter(
         Scatter {
             axes: axes.to_vec(),
             op,
+            unique_indices: false,
         },
         &[x.clone(), idx.clone(), updates.clone()],
     )
 }
 
+/// Where each update of a `scatter` (set) survives: `true` for the last update written to its
+/// index tuple. Update `k` (row-major over the index batch) writes `k + 1` into a map of the
+/// operand and reads it back (a dropped, out-of-bound tuple reads 0).
+fn last_writers(idx: &Value, u: &Aval, x: &Aval, axes: &[usize]) -> Result<Value> {
+    let batch = &idx.shape()[..idx.shape().len() - 1];
+    let count: usize = batch.iter().product();
+    let dtype = if count < i32::MAX as usize {
+        DType::I32
+    } else {
+        DType::I64
+    };
+    let ids = lax::iota(dtype, vec![count], 0)?;
+    let ids = lax::binary(BinaryOp::Add, &ids, &lax::full(&[], Scalar::Int(1), dtype)?)?;
+    let ids = lax::reshape(&ids, batch)?;
+    let dims: Vec<usize> = (0..batch.len()).collect();
+    let ids = lax::broadcast_in_dim(&ids, &u.shape, &dims)?;
+    let map = lax::full(&x.shape, Scalar::Int(0), dtype)?;
+    let written = gather(
+        &scatter(&map, idx, &ids, axes, ScatterOp::Set)?,
+        idx,
+        axes,
+        true,
+    )?;
+    lax::binary(BinaryOp::Eq, &written, &ids)
+}
+
 /// Index tuples clamped into the operand's bounds along `axes`.
 fn clamp_indices(idx: &Value, x: &Aval, axes: &[usize]) -> Result<Value> {
-    let k = axes.len();
     let shape = idx.shape().to_vec();
-    let mut hi_shape = shape.clone();
-    if let Some(last) = hi_shape.last_mut() {
-        *last = k;
-    }
     let dtype = idx.dtype();
     let limits: Vec<Value> = axes
         .iter()
@@ -159,10 +182,9 @@ fn clamp_indices(idx: &Value, x: &Aval, axes: &[usize]) -> Result<Value> {
         .map(|v| lax::broadcast_in_dim(&v, &[1], &[]))
         .collect::<Result<_>>()?;
     let hi = lax::concatenate(&limits, 0)?;
-    let hi = lax::broadcast_in_dim(&hi, &hi_shape, &[shape.len() - 1])?;
-    let lo = Value::scalar(Scalar::Int(0), dtype, false);
-    let lo = lax::broadcast_in_dim(&lo, &shape, &[])?;
-    lax::clamp(&lo, idx, &hi)
+    let hi = lax::broadcast_in_dim(&hi, &shape, &[shape.len() - 1])?;
+    // A scalar lower bound: clamp accepts rank-0 bounds.
+    lax::clamp(&Value::scalar(Scalar::Int(0), dtype, false), idx, &hi)
 }
 
 impl Primitive for Gather {
@@ -184,15 +206,9 @@ impl Primitive for Gather {
         ]
     }
 
+    /// Linear in the operand.
     fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
-        let out = bind1(self.clone(), primals)?;
-        let t = match &tangents[0] {
-            Some(t) if differentiable(out.aval()) => {
-                Some(bind1(self.clone(), &[t.clone(), primals[1].clone()])?)
-            }
-            _ => None,
-        };
-        Ok((vec![out], vec![t]))
+        super::ad::linear_jvp(self.clone().into(), primals, tangents, 1)
     }
 
     fn transpose(&self, cts: &[Option<Value>], args: &[LinArg]) -> Result<Vec<Option<Value>>> {
@@ -241,6 +257,9 @@ pub struct Scatter {
     pub axes: Vec<usize>,
     /// How updates combine with the operand.
     pub op: ScatterOp,
+    /// The caller promises that no two index tuples are equal (as JAX's `unique_indices`);
+    /// `scatter_mul` needs it for a derivative in its updates.
+    pub unique_indices: bool,
 }
 
 impl Primitive for Scatter {
@@ -275,11 +294,21 @@ impl Primitive for Scatter {
     }
 
     fn params(&self) -> Vec<(&'static str, String)> {
-        vec![("axes", tuple(&self.axes))]
+        vec![
+            ("axes", tuple(&self.axes)),
+            ("unique_indices", self.unique_indices.to_string()),
+        ]
     }
 
     fn jvp(&self, primals: &[Value], tangents: &[Option<Value>]) -> JvpResult {
         let (x, idx, u) = (&primals[0], &primals[1], &primals[2]);
+        if self.op == ScatterOp::Mul && tangents[2].is_some() && !self.unique_indices {
+            // With repeated tuples the derivative in one update involves the others.
+            return Err(crate::error::Error::NotImplemented {
+                prim: self.name().into(),
+                rule: "jvp in the updates without unique_indices=True".into(),
+            });
+        }
         let out = bind1(self.clone(), primals)?;
         let (tx, tu) = (&tangents[0], &tangents[2]);
         if !differentiable(out.aval()) || (tx.is_none() && tu.is_none()) {
@@ -295,27 +324,38 @@ impl Primitive for Scatter {
                 scatter(&or0(tx, x)?, idx, &or0(tu, u)?, axes, self.op)?
             }
             ScatterOp::Mul => {
-                // Exact for unique indices: d(x u) = dx u + x du.
-                let from_x = scatter(&or0(tx, x)?, idx, u, axes, ScatterOp::Mul)?;
+                // Unique tuples (checked above where updates carry tangents):
+                // d(x u) = dx u + x du.
+                let from_x = bind1(self.clone(), &[or0(tx, x)?, idx.clone(), u.clone()])?;
                 match tu {
                     Some(tu) => {
-                        let xu =
-                            lax::binary(super::BinaryOp::Mul, &gather(x, idx, axes, true)?, tu)?;
+                        let xu = lax::binary(BinaryOp::Mul, &gather(x, idx, axes, true)?, tu)?;
                         let from_u = scatter(&zeros(x.aval())?, idx, &xu, axes, ScatterOp::Add)?;
-                        lax::binary(super::BinaryOp::Add, &from_x, &from_u)?
+                        lax::binary(BinaryOp::Add, &from_x, &from_u)?
                     }
                     None => from_x,
                 }
             }
             ScatterOp::Min | ScatterOp::Max => {
-                // The winner's tangent: the operand's where it kept its value, else the update's.
-                let kept = lax::binary(super::BinaryOp::Eq, &out, x)?;
+                // The winners' tangents, shared equally where the operand and updates tie.
+                let dtype = x.dtype();
+                let as_count = |b: &Value| lax::convert(b, dtype, false);
+                let kept = lax::binary(BinaryOp::Eq, &out, x)?;
+                let won = lax::binary(BinaryOp::Eq, u, &gather(&out, idx, axes, true)?)?;
                 let zx = zeros(x.aval())?;
-                let from_x = bind1(SelectN, &[kept, zx.clone(), or0(tx, x)?])?;
-                let won = lax::binary(super::BinaryOp::Eq, u, &gather(&out, idx, axes, true)?)?;
-                let tu_won = bind1(SelectN, &[won, zeros(u.aval())?, or0(tu, u)?])?;
+                let from_x = bind1(SelectN, &[kept.clone(), zx.clone(), or0(tx, x)?])?;
+                let tu_won = bind1(SelectN, &[won.clone(), zeros(u.aval())?, or0(tu, u)?])?;
                 let from_u = scatter(&zx, idx, &tu_won, axes, ScatterOp::Add)?;
-                lax::binary(super::BinaryOp::Add, &from_x, &from_u)?
+                let winners = lax::binary(
+                    BinaryOp::Add,
+                    &as_count(&kept)?,
+                    &scatter(&zx, idx, &as_count(&won)?, axes, ScatterOp::Add)?,
+                )?;
+                // At least 1, so a NaN result (no winner) keeps a finite divisor.
+                let winners =
+                    lax::binary(BinaryOp::Max, &winners, &super::ad::scalar(1.0, &winners))?;
+                let total = lax::binary(BinaryOp::Add, &from_x, &from_u)?;
+                lax::binary(BinaryOp::Div, &total, &winners)?
             }
         };
         Ok((vec![out], vec![Some(t)]))
@@ -340,6 +380,15 @@ impl Primitive for Scatter {
                 Ok(vec![ct_x, None, ct_u(ct)?])
             }
             ScatterOp::Set => {
+                // Only the last update written to a tuple reaches the output.
+                let ct_u = match ct_u(ct)? {
+                    Some(ct_u) if !self.unique_indices => {
+                        let u = args[2].aval();
+                        let last = last_writers(idx, u, args[0].aval(), axes)?;
+                        Some(bind1(SelectN, &[last, zeros(u)?, ct_u])?)
+                    }
+                    other => other,
+                };
                 let ct_x = if args[0].is_linear() {
                     Some(scatter(
                         ct,
@@ -351,12 +400,12 @@ impl Primitive for Scatter {
                 } else {
                     None
                 };
-                Ok(vec![ct_x, None, ct_u(ct)?])
+                Ok(vec![ct_x, None, ct_u])
             }
             ScatterOp::Mul if !args[2].is_linear() => {
                 let u = args[2].value(self.name())?;
                 Ok(vec![
-                    Some(scatter(ct, idx, u, axes, ScatterOp::Mul)?),
+                    Some(bind1(self.clone(), &[ct.clone(), idx.clone(), u.clone()])?),
                     None,
                     None,
                 ])
@@ -373,6 +422,11 @@ impl Primitive for Scatter {
         let idx = at_front(&args[1], dims[1], size)?;
         let u = at_front(&args[2], dims[2], size)?;
         let (idx, axes) = with_batch_index(&idx, &self.axes)?;
-        Ok((vec![scatter(&x, &idx, &u, &axes, self.op)?], vec![Some(0)]))
+        let batched = Scatter {
+            axes,
+            op: self.op,
+            unique_indices: self.unique_indices,
+        };
+        Ok((vec![bind1(batched, &[x, idx, u])?], vec![Some(0)]))
     }
 }

@@ -186,6 +186,7 @@ prims! {
     DotGeneral(DotGeneral),
     StopGradient(StopGradient),
     CustomVjpLinear(crate::transform::CustomVjpLinear),
+    CustomCall(crate::transform::CustomCall),
     Gather(Gather),
     TriangularSolve(linalg::TriangularSolve),
     Cholesky(linalg::Cholesky),

@@ -1,11 +1,11 @@
 //! Counter-based random bits: the threefry2x32 block cipher as one elementwise primitive.
 
 use super::batching::{elementwise, BatchResult};
+use super::binary::elementwise_shape;
 use super::{expect_arity, JvpResult, Primitive};
 use crate::aval::Aval;
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::shape::fmt_shape;
 use crate::trace::bind;
 use crate::type_err;
 use crate::value::Value;
@@ -31,20 +31,8 @@ impl Primitive for Threefry2x32 {
                 bad.dtype.name()
             ));
         }
-        let mut shape: Option<&Vec<usize>> = None;
-        for a in inputs.iter().filter(|a| !a.shape.is_empty()) {
-            match shape {
-                Some(s) if *s != a.shape => {
-                    return Err(type_err!(
-                        "threefry2x32 requires operands of one shape (or scalars), got {} and {}",
-                        fmt_shape(s),
-                        fmt_shape(&a.shape)
-                    ))
-                }
-                _ => shape = Some(&a.shape),
-            }
-        }
-        let out = Aval::new(shape.cloned().unwrap_or_default(), DType::U32);
+        let shape = elementwise_shape(self.name(), inputs)?;
+        let out = Aval::new(shape, DType::U32);
         Ok(vec![out.clone(), out])
     }
 

@@ -20,6 +20,7 @@ pub fn eval_primitive(prim: &Prim, inputs: &[Value]) -> Result<Vec<Value>> {
     };
     match prim {
         Prim::Call(p) => return p.apply(inputs),
+        Prim::CustomCall(p) => return checked(prim).and_then(|()| p.program.call(inputs)),
         Prim::Cond(p) => return checked(prim).and_then(|()| p.apply(inputs)),
         Prim::While(p) => return checked(prim).and_then(|()| p.apply(inputs)),
         Prim::Scan(p) => return checked(prim).and_then(|()| p.apply(inputs)),

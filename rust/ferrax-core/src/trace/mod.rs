@@ -92,6 +92,13 @@ pub fn innermost_jvp_level(values: &[Value]) -> Option<usize> {
     }
 }
 
+/// Whether the innermost trace among `values` (and the dynamic trace) is a staging trace.
+pub fn innermost_is_staging(values: &[Value]) -> bool {
+    let level = values.iter().map(Value::level).max().unwrap_or(0);
+    let level = level.max(DYNAMIC.with(Cell::get));
+    matches!(main_at(level), Some(MainTrace::Stage(_)))
+}
+
 /// Applies a primitive with exactly one output.
 pub fn bind1(prim: impl Into<Prim>, inputs: &[Value]) -> Result<Value> {
     let prim = prim.into();

@@ -7,6 +7,9 @@ mod transpose;
 mod vmap;
 
 pub use autodiff::{jvp, linearize, vjp, Linearized};
-pub use custom::{custom_jvp_call, custom_vjp_call, BackwardFn, CustomVjpLinear};
+pub use custom::{
+    custom_jvp_call, custom_vjp_call, BackwardFn, CustomCall, CustomRule, CustomVjpLinear, FwdFn,
+    JvpRuleFn,
+};
 pub use transpose::{backward, backward_pass, eval_known};
 pub use vmap::{vmap, vmap_front};

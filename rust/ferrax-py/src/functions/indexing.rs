@@ -22,45 +22,45 @@ fn gather_slices(
     )
 }
 
-/// `scatter(x, indices, updates, axes, op)`: `x` with `updates` combined in at the index
-/// tuples (`op`: set, add, mul, min, max; out-of-bound tuples are dropped).
-#[pyfunction(name = "scatter")]
-fn scatter_slices(
-    py: Python<'_>,
-    x: &Bound<'_, PyAny>,
-    indices: &Bound<'_, PyAny>,
-    updates: &Bound<'_, PyAny>,
-    axes: Vec<usize>,
-    op: &str,
-) -> Res {
-    use ferrax_core::prim::ScatterOp;
-    let op = match op {
-        "set" => ScatterOp::Set,
-        "add" => ScatterOp::Add,
-        "mul" => ScatterOp::Mul,
-        "min" => ScatterOp::Min,
-        "max" => ScatterOp::Max,
-        other => {
-            return Err(crate::errors::to_pyerr(
-                py,
-                ferrax_core::value_err!("scatter: unknown op {other:?}"),
-            ))
+/// One Python function per scatter combination, so that no name is matched per call.
+macro_rules! scatter_fns {
+    ($($name:ident => $op:ident: $doc:literal),* $(,)?) => {$(
+        #[doc = $doc]
+        #[pyfunction]
+        #[pyo3(signature = (x, indices, updates, axes, unique_indices=false))]
+        fn $name(
+            py: Python<'_>,
+            x: &Bound<'_, PyAny>,
+            indices: &Bound<'_, PyAny>,
+            updates: &Bound<'_, PyAny>,
+            axes: Vec<usize>,
+            unique_indices: bool,
+        ) -> Res {
+            let prim = ferrax_core::prim::Scatter {
+                axes,
+                op: ferrax_core::prim::ScatterOp::$op,
+                unique_indices,
+            };
+            let args = [to_value(x)?, to_value(indices)?, to_value(updates)?];
+            wrap(py, ferrax_core::trace::bind1(prim, &args))
         }
-    };
-    wrap(
-        py,
-        ferrax_core::prim::scatter(
-            &to_value(x)?,
-            &to_value(indices)?,
-            &to_value(updates)?,
-            &axes,
-            op,
-        ),
-    )
+    )*};
+}
+
+scatter_fns! {
+    scatter => Set: "`scatter(x, indices, updates, axes)`: `x` with the update slices written at the index tuples (the last write wins).",
+    scatter_add => Add: "`scatter_add`: `x` with the update slices added at the index tuples.",
+    scatter_mul => Mul: "`scatter_mul`: `x` with the update slices multiplied in at the index tuples.",
+    scatter_min => Min: "`scatter_min`: the minimum of `x` and the update slices at the index tuples.",
+    scatter_max => Max: "`scatter_max`: the maximum of `x` and the update slices at the index tuples.",
 }
 
 /// Registers the indexing functions on the module.
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gather_slices, m)?)?;
-    m.add_function(wrap_pyfunction!(scatter_slices, m)?)
+    m.add_function(wrap_pyfunction!(scatter, m)?)?;
+    m.add_function(wrap_pyfunction!(scatter_add, m)?)?;
+    m.add_function(wrap_pyfunction!(scatter_mul, m)?)?;
+    m.add_function(wrap_pyfunction!(scatter_min, m)?)?;
+    m.add_function(wrap_pyfunction!(scatter_max, m)?)
 }

@@ -302,6 +302,24 @@ fn result_type(py: Python<'_>, args: &Bound<'_, pyo3::types::PyTuple>) -> PyResu
         .to_string())
 }
 
+/// `promote_dtypes(a, a_weak, b, b_weak)`: the join of two dtype names on JAX's lattice, not
+/// canonicalized (`jnp.promote_types`; a weak operand stands for a Python type).
+#[pyfunction]
+fn promote_dtypes(
+    py: Python<'_>,
+    a: &str,
+    a_weak: bool,
+    b: &str,
+    b_weak: bool,
+) -> PyResult<String> {
+    let named = |name: &str, weak: bool| -> PyResult<WeakDType> {
+        let dtype = DType::from_name(name).map_err(|e| crate::errors::to_pyerr(py, e))?;
+        Ok(WeakDType { dtype, weak })
+    };
+    let joined = ferrax_core::dtype::join_dtypes(named(a, a_weak)?, named(b, b_weak)?);
+    Ok(joined.name().to_string())
+}
+
 /// Non-negative sizes, indices or strides given to `op`.
 fn sizes(py: Python<'_>, op: &str, what: &str, v: &[i64]) -> PyResult<Vec<usize>> {
     match v.iter().find(|&&d| d < 0) {
@@ -740,6 +758,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py_set_x64,
         py_x64_enabled,
         result_type,
+        promote_dtypes,
         iota,
         broadcasted_iota,
         full,

@@ -90,23 +90,19 @@ impl Primitive for Lu {
     }
 }
 
-/// The rows of `a` (`[.., n, m]`) in the order of `perm` (`[.., n]`).
+/// The rows of `a` (`[.., n, m]`) in the order of `perm` (`[.., n]`): a gather whose index
+/// tuples are `(batch indices.., perm[.., i])`, so it differentiates and batches as one.
 pub fn permute_rows(a: &Value, perm: &Value) -> Result<Value> {
-    let n = rank(a);
-    // A one-hot product keeps this differentiable and batchable: p[i, j] = (perm[i] == j).
-    let cols = lax::iota(DType::I32, perm_square(perm)?, n - 1)?;
-    let rows = lax::broadcast_in_dim(perm, &perm_square(perm)?, &(0..n - 1).collect::<Vec<_>>())?;
-    let p = lax::convert(&lax::binary(BinaryOp::Eq, &rows, &cols)?, a.dtype(), false)?;
-    mm(&p, a)
-}
-
-fn perm_square(perm: &Value) -> Result<Vec<usize>> {
-    let mut s = perm.shape().to_vec();
-    let n = *s
-        .last()
-        .ok_or_else(|| Error::Value("lu: empty permutation".into()))?;
-    s.push(n);
-    Ok(s)
+    let nb = perm.shape().len() - 1;
+    let mut column = perm.shape().to_vec();
+    column.push(1);
+    let mut parts = (0..nb)
+        .map(|d| lax::iota(perm.dtype(), column.clone(), d))
+        .collect::<Result<Vec<_>>>()?;
+    parts.push(lax::reshape(perm, &column)?);
+    let idx = lax::concatenate(&parts, nb + 1)?;
+    let axes: Vec<usize> = (0..=nb).collect();
+    crate::prim::gather(a, &idx, &axes, false)
 }
 
 // --- qr ----------------------------------------------------------------------------------------

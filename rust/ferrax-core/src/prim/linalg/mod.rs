@@ -4,7 +4,7 @@
 //! reverse mode needs only the transpose of `triangular_solve` (itself a triangular solve).
 //! Batching moves the mapped dimension in front: the kernels already loop over batches.
 
-use super::ad::{differentiable, or_zeros, zeros};
+use super::ad::{mul, or_zeros, zeros};
 use super::batching::{at_front, BatchResult};
 use super::{
     expect_arity, BinaryOp, DotGeneral, JvpResult, LinArg, Prim, Primitive, ReduceOp, SelectN,
@@ -66,10 +66,6 @@ fn sub(a: &Value, b: &Value) -> Result<Value> {
     lax::binary(BinaryOp::Sub, a, b)
 }
 
-fn mul(a: &Value, b: &Value) -> Result<Value> {
-    lax::binary(BinaryOp::Mul, a, b)
-}
-
 /// A boolean mask over the last two dimensions of `shape`: `col - row` compared with `k`.
 fn band(shape: &[usize], k: i64, below: bool) -> Result<Value> {
     let n = shape.len();
@@ -77,7 +73,6 @@ fn band(shape: &[usize], k: i64, below: bool) -> Result<Value> {
     let cols = lax::iota(DType::I32, shape.to_vec(), n - 1)?;
     let diff = sub(&cols, &rows)?;
     let k = Value::scalar(Scalar::Int(k), DType::I32, false);
-    let k = lax::broadcast_in_dim(&k, shape, &[])?;
     lax::binary(if below { BinaryOp::Le } else { BinaryOp::Ge }, &diff, &k)
 }
 

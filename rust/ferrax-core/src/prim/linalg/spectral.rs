@@ -121,15 +121,7 @@ impl Primitive for Svd {
             &mm(&v, &dv_in)?,
             &sub(&dat_u_sinv, &mm(&v, &mm(vt, &dat_u_sinv)?)?)?,
         )?;
-        let live = differentiable(da.aval());
-        Ok((
-            outs,
-            vec![
-                live.then_some(du),
-                live.then_some(ds),
-                live.then(|| mt(&dv)).transpose()?,
-            ],
-        ))
+        Ok((outs, vec![Some(du), Some(ds), Some(mt(&dv)?)]))
     }
 
     fn batch(&self, args: &[Value], dims: &[Option<usize>], size: usize) -> BatchResult {
