@@ -100,7 +100,10 @@ def test_unary_promotion():
         assert not out.weak_type, name
         assert fn(name)(2).weak_type, name  # a Python scalar stays weak
         with x64_mode(True):
-            assert fn(name)(jnp.asarray(np.array([1, 2], np.int32))).dtype == np.float64, name
+            # As JAX's promote_dtypes_inexact: the float of the integer's width.
+            assert fn(name)(jnp.asarray(np.array([1, 2], np.int32))).dtype == np.float32, name
+            assert fn(name)(jnp.asarray(np.array([1, 2], np.int64))).dtype == np.float64, name
+            assert fn(name)(2).dtype == np.float64, name  # a weak int: the default float
     assert jnp.fabs(jnp.asarray([True, False])).dtype == np.float32
 
 
@@ -182,7 +185,8 @@ def test_binary_promotion_and_weak_types():
         out = f(i32, 2.0)  # JAX's lattice: int32 with a weak float is a weak float
         assert (out.dtype, out.weak_type) == (np.float32, True), name
         with x64_mode(True):
-            assert f(jnp.asarray(np.array([1, 2], np.int32)), 2).dtype == np.float64, name
+            assert f(jnp.asarray(np.array([1, 2], np.int32)), 2).dtype == np.float32, name
+            assert f(jnp.asarray(np.array([1, 2], np.int64)), 2).dtype == np.float64, name
             assert f(jnp.asarray(np.array([1.0], np.float32)), 2.0).dtype == np.float32, name
     # fmax/fmin keep integer dtypes, as in JAX.
     assert jnp.fmax(i32, 3).dtype == np.int32

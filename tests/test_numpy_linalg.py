@@ -183,7 +183,23 @@ def test_errors_and_failures():
         jnp.linalg.inv(jnp.ones((2, 3)))
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         jnp.linalg.qr(jnp.ones(3))
-    with pytest.raises(NotImplementedError, match="full_matrices"):
-        jnp.linalg.svd(jnp.ones((2, 3)))
     # not positive definite: NaN, as JAX
     assert np.isnan(np.asarray(jnp.linalg.cholesky(-jnp.eye(2)))).all()
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 4, 3), (4, 4)])
+def test_full_svd(shape, rng, x64):
+    a = rng.standard_normal(shape)
+    u, s, vh = (np.asarray(t) for t in jnp.linalg.svd(jnp.asarray(a)))
+    nu, ns, nvh = np.linalg.svd(a)
+    assert u.shape == nu.shape and vh.shape == nvh.shape
+    np.testing.assert_allclose(s, ns, rtol=1e-12)
+    for q in (u, vh):
+        eye = np.broadcast_to(np.eye(q.shape[-1]), q.shape)
+        np.testing.assert_allclose(q @ np.swapaxes(q, -1, -2), eye, atol=1e-12)
+    k = min(shape[-2:])
+    np.testing.assert_allclose((u[..., :k] * s[..., None, :]) @ vh[..., :k, :], a, atol=1e-12)
+    if shape[-1] != shape[-2]:
+        # As in JAX, the completed factors have no derivative.
+        with pytest.raises(NotImplementedError, match="full_matrices"):
+            jax.grad(lambda m: jnp.linalg.svd(m)[0].sum())(jnp.asarray(a))

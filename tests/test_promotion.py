@@ -264,3 +264,16 @@ def test_promote_types(a, b, expected32, expected64, x64_enabled):
     with x64_mode(x64_enabled):
         assert jnp.promote_types(a, b) == expected
         assert jnp.promote_types(b, a) == expected
+
+
+@pytest.mark.parametrize(
+    ("dtype", "expected"),
+    [("int32", "float32"), ("uint32", "float32"), ("bool", "float32"), ("int64", "float64")],
+)
+def test_float_functions_keep_the_integer_width(dtype, expected, x64):
+    """JAX's promote_dtypes_inexact: a strong integer becomes the float of its width (with
+    x64, int32 gives float32), a weak one the default float."""
+    x = jnp.asarray(np.array([1, 0], dtype))
+    for out in (jnp.sin(x), jnp.true_divide(x, x), jnp.mean(x), jnp.sqrt(x)):
+        assert (out.dtype, out.weak_type) == (np.dtype(expected), False)
+    assert (jnp.sin(2).dtype, jnp.sin(2).weak_type) == (np.float64, True)

@@ -334,6 +334,9 @@ def register_pytree_node(
     unflatten: Callable[[Any, Any], Any],
     flatten_with_keys: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> None: ...
+def inexact_dtype(name: str, weak: bool) -> str:
+    """The float dtype JAX's `promote_dtypes_inexact` gives a value of dtype `name`."""
+
 def promote_dtypes(a: str, a_weak: bool, b: str, b_weak: bool) -> str:
     """The join of two dtype names on JAX's lattice, not canonicalized (a weak operand stands
     for a Python type)."""

@@ -41,11 +41,14 @@ def move_to_end(a, axes):
 
 
 def inexact(x):
-    """``x`` as a float array: floats stay, other dtypes become what ``x / 1`` would give."""
+    """``x`` as a float array, as JAX's ``promote_dtypes_inexact``: floats stay, a weak integer
+    becomes the default float, a strong one the float of its width (int64: float64, narrower
+    types: float32)."""
     x = as_array(x)
     if x.dtype.kind == "f":
         return x
-    return _ferrax.convert_element_type(x, _ferrax.result_type(x, 1.0))
+    weak = x.weak_type
+    return _ferrax.convert_element_type(x, _ferrax.inexact_dtype(x.dtype.name, weak), weak)
 
 
 def zeros_of(x, value=0):
@@ -227,7 +230,7 @@ def promote(*args, to_inexact=False):
     weak = all(a.weak_type or _KIND_RANK[a.dtype.kind] < rank for a in arrays)
     name = joined.name
     if to_inexact and joined.kind != "f":
-        name = _ferrax.result_type(name, 1.0)
+        name = _ferrax.inexact_dtype(name, weak)
     return [
         a
         if a.dtype.name == name and a.weak_type == weak

@@ -2,11 +2,15 @@
 them. Every function works on stacks of matrices (leading dimensions are a batch) and is
 differentiable through the decompositions' JVP rules."""
 
+import functools
+
 import numpy as np
 
 from .. import _ferrax
+from .._custom import custom_jvp
 from .._util import as_array, int_tuple, norm_axis, repeated_product
 from ..errors import AxisError, FerraxNotImplementedError, FerraxValueError
+from ._common import inexact, slice_axis
 from ._creation import eye
 from ._linalg import diagonal
 from ._shape import swapaxes
@@ -29,9 +33,7 @@ __all__ = [
 
 
 def _float(a, op):
-    a = as_array(a)
-    if a.dtype.kind != "f":
-        a = _ferrax.convert_element_type(a, _ferrax.result_type(a, 1.0))
+    a = inexact(a)
     if a.ndim < 2:
         raise FerraxValueError(
             f"linalg.{op}: expected an array of at least 2 dimensions, got shape {a.shape}"
@@ -92,12 +94,46 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     ``compute_uv=False``."""
     del hermitian
     a = _float(a, "svd")
-    if compute_uv and full_matrices and a.shape[-1] != a.shape[-2]:
-        raise FerraxNotImplementedError(
-            "linalg.svd: full_matrices=True for non-square matrices; pass full_matrices=False"
-        )
     u, s, vh = _ferrax.svd(a)
-    return (u, s, vh) if compute_uv else s
+    if not compute_uv:
+        return s
+    m, n = a.shape[-2], a.shape[-1]
+    if full_matrices and m != n:
+        return _full_svd(u, s, vh, m > n)
+    return u, s, vh
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(3,))
+def _full_svd(u, s, vh, tall):
+    """The reduced ``(u, s, vh)`` completed to square ``u`` (tall) or ``vh`` (wide): the
+    missing columns are an orthonormal basis of the orthogonal complement, the eigenvectors of
+    eigenvalue 1 of the projector ``I - q q^T``."""
+    if tall:
+        return _complete(u), s, vh
+    return u, s, _mt(_complete(_mt(vh)))
+
+
+def _complete(q):
+    m, k = q.shape[-2], q.shape[-1]
+    projector = _ferrax.sub(_eye_like_shape(q, m), _ferrax.matmul(q, _mt(q)))
+    _, v = _ferrax.eigh(projector)
+    rest = slice_axis(v, v.ndim - 1, k, m)
+    return _ferrax.concatenate([q, rest], q.ndim - 1)
+
+
+def _eye_like_shape(q, m):
+    return _ferrax.broadcast_in_dim(
+        eye(m, dtype=q.dtype.name), q.shape[:-2] + (m, m), (q.ndim - 2, q.ndim - 1)
+    )
+
+
+@_full_svd.defjvp
+def _full_svd_jvp(tall, primals, tangents):
+    del tall, primals, tangents
+    raise FerraxNotImplementedError(
+        "linalg.svd: derivatives with full_matrices=True for non-square matrices are not "
+        "defined (as in JAX); pass full_matrices=False"
+    )
 
 
 def svdvals(a):
@@ -222,9 +258,7 @@ def matrix_power(a, n):
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector and matrix norms as ``numpy.linalg.norm``: 2-norm / Frobenius by default;
     vector ``ord`` any number or ±inf; matrix ``ord`` in ``'fro' 'nuc' 1 -1 2 -2 inf -inf``."""
-    x = as_array(x)
-    if x.dtype.kind != "f":
-        x = _ferrax.convert_element_type(x, _ferrax.result_type(x, 1.0))
+    x = inexact(x)
     if axis is None:
         if ord is None:
             return _ferrax.sqrt(_ferrax.sum(_ferrax.mul(x, x), None, keepdims))

@@ -145,6 +145,18 @@ impl DType {
         }
     }
 
+    /// The float dtype JAX's `promote_dtypes_inexact` gives: floats stay; a weak (Python)
+    /// integer or bool becomes the default float; a strong one the float of its width
+    /// (`int64` gives `float64`, narrower types `float32`).
+    pub fn to_inexact(self, weak: bool) -> DType {
+        match self {
+            DType::F32 | DType::F64 => self,
+            _ if weak => DType::default_float(),
+            DType::I64 => DType::F64.canonicalize(),
+            _ => DType::F32,
+        }
+    }
+
     /// The default float dtype (`float32`, or `float64` with x64).
     pub fn default_float() -> DType {
         DType::F64.canonicalize()
@@ -297,6 +309,16 @@ mod tests {
     }
     fn w(dtype: DType) -> WeakDType {
         WeakDType { dtype, weak: true }
+    }
+
+    #[test]
+    fn inexact_keeps_the_width_of_strong_types() {
+        assert_eq!(DType::I32.to_inexact(false), DType::F32);
+        assert_eq!(DType::U32.to_inexact(false), DType::F32);
+        assert_eq!(DType::Bool.to_inexact(false), DType::F32);
+        assert_eq!(DType::F64.to_inexact(true), DType::F64);
+        assert_eq!(DType::I32.to_inexact(true), DType::default_float());
+        assert_eq!(DType::I64.to_inexact(false), DType::F64.canonicalize());
     }
 
     #[test]

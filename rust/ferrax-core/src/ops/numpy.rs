@@ -83,12 +83,14 @@ pub fn prepare(op: &str, xs: &[&Value]) -> Result<Vec<Value>> {
     broadcast_values(op, promote_values(xs)?)
 }
 
-/// Converts integers and booleans to the default float (JAX's `promote_dtypes_inexact`).
+/// Converts integers and booleans to floats as JAX's `promote_dtypes_inexact` does
+/// ([`DType::to_inexact`]).
 pub fn to_inexact(x: &Value) -> Result<Value> {
     if x.dtype().is_float() {
         return Ok(x.clone());
     }
-    lax::convert(x, DType::default_float(), x.aval().weak)
+    let weak = x.aval().weak;
+    lax::convert(x, x.dtype().to_inexact(weak), weak)
 }
 
 /// A NumPy-style unary function: float functions accept integers by promoting them.

@@ -320,6 +320,13 @@ fn promote_dtypes(
     Ok(joined.name().to_string())
 }
 
+/// `inexact_dtype(name, weak)`: the float dtype JAX's `promote_dtypes_inexact` gives a value
+/// of dtype `name` (weakly typed or not).
+#[pyfunction]
+fn inexact_dtype(py: Python<'_>, name: &str, weak: bool) -> PyResult<String> {
+    Ok(parse_dtype(py, name)?.to_inexact(weak).name().to_string())
+}
+
 /// Non-negative sizes, indices or strides given to `op`.
 fn sizes(py: Python<'_>, op: &str, what: &str, v: &[i64]) -> PyResult<Vec<usize>> {
     match v.iter().find(|&&d| d < 0) {
@@ -759,6 +766,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py_x64_enabled,
         result_type,
         promote_dtypes,
+        inexact_dtype,
         iota,
         broadcasted_iota,
         full,
